@@ -1,0 +1,247 @@
+"""Split a Markdown note into citable chunks along its headings.
+
+Each chunk keeps the heading path it sits under, the note's path and its 1-based line span.
+`#` inside a code fence is not a heading and a fence is never split; list items (with their
+indented continuation, which is where Q&A answers live) stay whole where they fit.
+A line that is only bold text (``**비교**``) acts as a sub-heading, and a heading indented
+inside a list item nests under that item ("질문 1. ..." > "1. Windows ...").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from backend.models import Chunk
+
+DEFAULT_MAX_CHARS = 600
+HEADING_SEPARATOR = " > "
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_HEADING = re.compile(r"^(\s*)(#{1,6})\s+(.*?)\s*#*\s*$")
+_BOLD_LINE = re.compile(r"^\s{0,3}\*\*([^*].*?)\*\*\s*:?\s*$")
+_LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_URL = re.compile(r"https?://[^\s)\]]+")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"(\*\*|__|`|^\s*#{1,6}\s+|^\s*>\s?|^\s*(?:[-*+]|\d{1,3}[.)])\s+)", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?。？！])\s+|(?<=다\.)|(?<=요\.)")
+
+_LIST_LEVEL = 7  # heading levels 1-6 are ATX; 7 = bold line; 8+ = headings nested in a list item
+
+
+def normalize_text(text: str) -> str:
+    """NFC, no BOM, LF line ends: the one form every note and query is compared in."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_markup(text: str) -> str:
+    """Text a person reads, without Markdown syntax; image links (files we may not have) and URLs vanish."""
+    text = _URL.sub(" ", _IMAGE.sub(" ", text))
+    text = _LINK.sub(r"\1", text)
+    text = _MARKUP.sub("", text)
+    return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
+
+
+@dataclass
+class _Section:
+    path: tuple[str, ...]
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _heading_title(text: str) -> str:
+    title = _LINK.sub(r"\1", _IMAGE.sub(" ", text)).replace("**", "").replace("`", "")
+    return title.strip().rstrip(":").strip() or text.strip()
+
+
+def _sections(lines: list[str]) -> list[_Section]:
+    """Group lines under the heading path they belong to."""
+    stack: list[tuple[int, str]] = []  # (level, title)
+    list_item: tuple[int, str] | None = None  # (indent, title) of the list item that owns nested headings
+    sections = [_Section(())]
+    fence: str | None = None
+    for number, line in enumerate(lines, start=1):
+        if fence is not None:
+            sections[-1].lines.append((number, line))
+            marker = _FENCE.match(line)
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            continue
+        marker = _FENCE.match(line)
+        if marker:
+            fence = marker.group(1)
+            sections[-1].lines.append((number, line))
+            continue
+        indent = len(line) - len(line.lstrip(" \t"))
+        item = _LIST_ITEM.match(line)
+        if line.strip() and list_item is not None and indent <= list_item[0]:
+            stack = [entry for entry in stack if entry[0] < _LIST_LEVEL + 1]
+            list_item = None
+            sections.append(_Section(tuple(title for _, title in stack)))
+        heading = _HEADING.match(line)
+        level = 0
+        if heading and indent <= 3:
+            level = len(heading.group(2))
+        elif heading and item is None and _owning_item(lines, number - 1, indent) is not None:
+            owner_line, owner_indent, owner_title = _owning_item(lines, number - 1, indent)
+            if list_item is None or list_item[0] != owner_indent:
+                list_item = (owner_indent, owner_title)
+                stack = [entry for entry in stack if entry[0] <= _LIST_LEVEL] + [(_LIST_LEVEL + 1, owner_title)]
+                # the item's own lines (a question and its short verdict) become a passage of their own
+                owned = [entry for entry in sections[-1].lines if entry[0] >= owner_line]
+                sections[-1].lines = [entry for entry in sections[-1].lines if entry[0] < owner_line]
+                sections.append(_Section(tuple(t for _, t in stack), owned))
+            level = _LIST_LEVEL + 1 + len(heading.group(2))
+        elif _BOLD_LINE.match(line) and item is None:
+            level = _LIST_LEVEL
+            heading = _BOLD_LINE.match(line)
+        if level:
+            title = _heading_title(heading.group(3) if level != _LIST_LEVEL else heading.group(1))
+            stack = [entry for entry in stack if entry[0] < level] + [(level, title)]
+            if level <= 6:
+                list_item = None
+            sections.append(_Section(tuple(t for _, t in stack)))
+        sections[-1].lines.append((number, line))
+    return [s for s in sections if any(text.strip() for _, text in s.lines)]
+
+
+def _owning_item(lines: list[str], index: int, indent: int) -> tuple[int, int, str] | None:
+    """The list item above line `index` whose body this indented line belongs to: (line, indent, title)."""
+    for previous in range(index - 1, -1, -1):
+        text = lines[previous]
+        if not text.strip():
+            continue
+        item_indent = len(text) - len(text.lstrip(" \t"))
+        item = _LIST_ITEM.match(text)
+        if item and item_indent < indent:
+            return previous + 1, item_indent, _heading_title(item.group(2))
+        if item_indent == 0 and not item:
+            return None
+    return None
+
+
+def _blocks(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Paragraphs, whole list items (with indented continuation) and whole code fences."""
+    blocks: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    fence: str | None = None
+    item_indent: int | None = None
+
+    def flush() -> None:
+        nonlocal current
+        if any(text.strip() for _, text in current):
+            blocks.append(current)
+        current = []
+
+    for number, line in lines:
+        marker = _FENCE.match(line)
+        if fence is not None:
+            current.append((number, line))
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            continue
+        if marker:
+            fence = marker.group(1)
+            current.append((number, line))
+            continue
+        indent = len(line) - len(line.lstrip(" \t"))
+        item = _LIST_ITEM.match(line)
+        if not line.strip():
+            if item_indent is None:
+                flush()
+            current.append((number, line))
+            continue
+        if item and (item_indent is None or indent <= item_indent):
+            flush()
+            item_indent = indent
+        elif item_indent is not None and indent <= item_indent:
+            flush()
+            item_indent = None
+        current.append((number, line))
+    flush()
+    return blocks
+
+
+def _split_long(block: list[tuple[int, str]], max_chars: int) -> list[list[tuple[int, str]]]:
+    """Split an oversized block by lines, then by sentences; never a code fence."""
+    if _FENCE.match(block[0][1]) or _size(block) <= max_chars:
+        return [block]
+    pieces: list[list[tuple[int, str]]] = []
+    for number, line in block:
+        if len(line.strip()) <= max_chars:
+            pieces.append([(number, line)])
+            continue
+        part = ""
+        for sentence in _SENTENCE_END.split(line.strip()):
+            while len(sentence) > max_chars:
+                cut = sentence.rfind(" ", 0, max_chars)
+                cut = cut if cut > max_chars // 2 else max_chars
+                if part:
+                    pieces.append([(number, part)])
+                    part = ""
+                pieces.append([(number, sentence[:cut])])
+                sentence = sentence[cut:].lstrip()
+            if part and len(part) + len(sentence) + 1 > max_chars:
+                pieces.append([(number, part)])
+                part = ""
+            part = f"{part} {sentence}".strip()
+        if part:
+            pieces.append([(number, part)])
+    return _pack(pieces, max_chars)
+
+
+def _size(block: list[tuple[int, str]]) -> int:
+    return sum(len(text.strip()) + 1 for _, text in block)
+
+
+def _pack(blocks: list[list[tuple[int, str]]], max_chars: int) -> list[list[tuple[int, str]]]:
+    packed: list[list[tuple[int, str]]] = []
+    for block in blocks:
+        if packed and _size(packed[-1]) + _size(block) <= max_chars:
+            packed[-1] = packed[-1] + block
+        else:
+            packed.append(list(block))
+    return packed
+
+
+def split_note(path: str, text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
+    """Chunks of one note, in reading order, with content-hash ids."""
+    lines = normalize_text(text).split("\n")
+    title = path.rsplit("/", 1)[-1].removesuffix(".md")
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for section in _sections(lines):
+        pieces: list[list[tuple[int, str]]] = []
+        for block in _blocks(section.lines):
+            pieces.extend(_split_long(block, max_chars))
+        heading = HEADING_SEPARATOR.join(section.path)
+        for piece in _pack(pieces, max_chars):
+            body = [(n, t.rstrip()) for n, t in piece if t.strip()]
+            if not body:
+                continue
+            chunk_text = "\n".join(t for _, t in body)
+            readable = clean_markup(chunk_text)
+            if not readable or readable == clean_markup(section.path[-1] if section.path else ""):
+                continue  # a bare heading or an image alone says nothing citable
+            base = hashlib.sha256(f"{path}\0{heading}\0{chunk_text}".encode()).hexdigest()[:16]
+            seen[base] = seen.get(base, 0) + 1
+            chunk_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+            search_text = f"{heading or title}\n{readable}"
+            chunks.append(Chunk(chunk_id, path, heading, body[0][0], body[-1][0], chunk_text, search_text))
+    return chunks
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """Readable sentences of a chunk, each with its line offset inside the chunk."""
+    sentences: list[tuple[int, str]] = []
+    for offset, line in enumerate(text.split("\n")):
+        readable = clean_markup(line)
+        if not readable:
+            continue
+        for sentence in _SENTENCE_END.split(readable):
+            if sentence.strip():
+                sentences.append((offset, sentence.strip()))
+    return sentences

@@ -1,0 +1,243 @@
+"""The on-disk index: FAISS vectors, a BM25 index and SQLite metadata, one consistent generation.
+
+Layout under the index folder::
+
+    CURRENT              name of the live generation (replaced atomically)
+    gen-<time>-<rand>/   vectors.faiss + bm25/ + meta.sqlite, written completely before CURRENT names it
+
+A process killed while writing leaves a half-written generation that CURRENT never named; it
+is swept on the next write. Readers load a generation fully into memory, so sweeping the old
+one after a switch cannot tear a query that is still running.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from backend.models import Chunk
+
+log = logging.getLogger(__name__)
+
+CURRENT = "CURRENT"
+SCHEMA = """
+CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE notes (
+    path TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    user_words TEXT NOT NULL,      -- JSON list: unstable loanwords this note brings
+    pairs TEXT NOT NULL            -- JSON object: English term -> Korean form paired in this note
+);
+CREATE TABLE chunks (
+    row INTEGER PRIMARY KEY,       -- position of the chunk's vector in vectors.faiss
+    id TEXT NOT NULL UNIQUE,
+    note TEXT NOT NULL REFERENCES notes(path),
+    heading TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    search_text TEXT NOT NULL,
+    terms TEXT NOT NULL,           -- JSON list of BM25 terms
+    sentences TEXT NOT NULL        -- JSON list of [line offset, sentence, terms]
+);
+CREATE INDEX chunks_note ON chunks(note);
+"""
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    path: str
+    content_hash: str
+    user_words: tuple[str, ...] = ()
+    pairs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    line_offset: int  # lines after the chunk's start_line
+    text: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A chunk with what indexing derived from it (terms, sentences)."""
+
+    chunk: Chunk
+    terms: tuple[str, ...]
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass
+class StoredIndex:
+    """One generation, loaded: everything a query needs, in memory."""
+
+    info: dict[str, str]
+    notes: dict[str, NoteRecord]
+    records: list[ChunkRecord]
+    vectors: faiss.Index
+    bm25: object | None  # bm25s.BM25, absent for an empty corpus
+    generation: str = ""
+
+    @property
+    def model(self) -> str:
+        return self.info.get("model", "")
+
+    def vector_of(self) -> dict[str, np.ndarray]:
+        """search_text -> vector, for re-using embeddings of chunks whose text did not change."""
+        if not self.records:
+            return {}
+        matrix = self.vectors.reconstruct_n(0, self.vectors.ntotal)
+        return {r.chunk.search_text: matrix[i] for i, r in enumerate(self.records)}
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.exists():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    path = index_dir / name
+    return path if name and (path / "meta.sqlite").exists() else None
+
+
+def load_index(index_dir: Path) -> StoredIndex | None:
+    """The live generation, or None when there is none yet."""
+    import bm25s
+
+    gen = current_generation(index_dir)
+    if gen is None:
+        return None
+    con = sqlite3.connect(f"file:{gen / 'meta.sqlite'}?mode=ro", uri=True)
+    try:
+        info = dict(con.execute("SELECT key, value FROM info"))
+        notes = {
+            path: NoteRecord(path, h, tuple(json.loads(w)), json.loads(p))
+            for path, h, w, p in con.execute("SELECT path, content_hash, user_words, pairs FROM notes")
+        }
+        records = [_record_from_row(row) for row in con.execute(
+            "SELECT id, note, heading, start_line, end_line, text, search_text, terms, sentences "
+            "FROM chunks ORDER BY row"
+        )]
+    finally:
+        con.close()
+    vectors = faiss.read_index(str(gen / "vectors.faiss"))
+    if vectors.ntotal != len(records):
+        raise RuntimeError(f"index generation {gen.name} is inconsistent: {vectors.ntotal} vectors, {len(records)} chunks")
+    bm25 = bm25s.BM25.load(str(gen / "bm25"), load_vocab=True) if records else None
+    return StoredIndex(info, notes, records, vectors, bm25, gen.name)
+
+
+def _record_from_row(row: tuple) -> ChunkRecord:
+    chunk_id, note, heading, start, end, text, search_text, terms, sentences = row
+    chunk = Chunk(chunk_id, note, heading, start, end, text, search_text)
+    return ChunkRecord(
+        chunk,
+        tuple(json.loads(terms)),
+        tuple(Sentence(o, s, tuple(t)) for o, s, t in json.loads(sentences)),
+    )
+
+
+def write_index(
+    index_dir: Path,
+    info: dict[str, str],
+    notes: list[NoteRecord],
+    records: list[ChunkRecord],
+    vectors: np.ndarray,
+) -> StoredIndex:
+    """Write a complete new generation, then switch CURRENT to it in one rename."""
+    import bm25s
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"gen-{time.time_ns()}-{secrets.token_hex(3)}"
+    gen = index_dir / f".{name}.tmp"
+    gen.mkdir()
+    dim = int(info["dim"])
+    flat = faiss.IndexFlatIP(dim)
+    if len(records):
+        flat.add(np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(records), dim))
+    faiss.write_index(flat, str(gen / "vectors.faiss"))
+    bm25 = None
+    if records:
+        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        bm25.index([list(r.terms) or [""] for r in records], show_progress=False)
+        bm25.save(str(gen / "bm25"), show_progress=False)
+    _write_sqlite(gen / "meta.sqlite", info, notes, records)
+    _fsync_tree(gen)
+    gen.rename(index_dir / name)
+    _fsync(index_dir)
+    pointer_tmp = index_dir / f".{CURRENT}.{name}.tmp"
+    pointer_tmp.write_text(name, encoding="utf-8")
+    _fsync(pointer_tmp)
+    os.replace(pointer_tmp, index_dir / CURRENT)
+    _fsync(index_dir)
+    sweep_generations(index_dir, keep=name)
+    return StoredIndex(info, {n.path: n for n in notes}, list(records), flat, bm25, name)
+
+
+def sweep_generations(index_dir: Path, *, keep: str | None = None) -> None:
+    """Remove generations CURRENT does not name (old ones, and leftovers of a killed write)."""
+    live = keep or (current_generation(index_dir).name if current_generation(index_dir) else None)
+    for path in index_dir.iterdir():
+        if path.name == CURRENT or path.name == live:
+            continue
+        if path.name.startswith(("gen-", ".gen-", f".{CURRENT}.")):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _write_sqlite(path: Path, info: dict[str, str], notes: list[NoteRecord], records: list[ChunkRecord]) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.executescript(SCHEMA)
+        con.executemany("INSERT INTO info VALUES (?, ?)", sorted(info.items()))
+        con.executemany(
+            "INSERT INTO notes VALUES (?, ?, ?, ?)",
+            [(n.path, n.content_hash, json.dumps(list(n.user_words)), json.dumps(n.pairs, ensure_ascii=False)) for n in notes],
+        )
+        con.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    row,
+                    r.chunk.id,
+                    r.chunk.note,
+                    r.chunk.heading,
+                    r.chunk.start_line,
+                    r.chunk.end_line,
+                    r.chunk.text,
+                    r.chunk.search_text,
+                    json.dumps(list(r.terms), ensure_ascii=False),
+                    json.dumps([[s.line_offset, s.text, list(s.terms)] for s in r.sentences], ensure_ascii=False),
+                )
+                for row, r in enumerate(records)
+            ],
+        )
+        con.commit()
+    finally:
+        con.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        _fsync(path)
+    _fsync(root)

@@ -1,0 +1,162 @@
+"""Incremental indexing: compare notes by content hash, embed only chunks whose text is new.
+
+Unchanged notes keep their chunks, terms and vectors; a renamed note re-uses its vectors
+(vectors are keyed by the text that was embedded, not by the file name); deleted notes
+disappear. A note that cannot be read is reported and skipped, the others still index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from backend.chunking import normalize_text, split_note, split_sentences
+from backend.embedding import Embedder
+from backend.index import ChunkRecord, NoteRecord, Sentence, StoredIndex, write_index
+from backend.keywords import AnalyzerPool, KoreanAnalyzer
+from backend.models import ReindexReport
+from backend.notes import NoteStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    index: StoredIndex
+    analyzer: KoreanAnalyzer
+    report: ReindexReport
+    took_ms: float
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def reindex(
+    store: NoteStore,
+    index_dir: Path,
+    embedder: Embedder,
+    previous: StoredIndex | None,
+    analyzers: AnalyzerPool,
+    *,
+    chunk_chars: int,
+) -> IndexResult:
+    """Bring the index in line with the corpus and write it as a new generation."""
+    started = time.perf_counter()
+    embedder.warm_up()
+    if previous is not None and previous.model != embedder.name:
+        log.warning("index was built with %r, the model is now %r: re-embedding every chunk", previous.model, embedder.name)
+        previous = None
+    if previous is not None and previous.info.get("chunk_chars") != str(chunk_chars):
+        log.info("chunk size changed to %d: re-chunking every note", chunk_chars)
+        old_notes: dict[str, NoteRecord] = {}
+    else:
+        old_notes = previous.notes if previous else {}
+
+    notes: list[NoteRecord] = []
+    kept_records: dict[str, list[ChunkRecord]] = {}
+    texts: dict[str, str] = {}
+    failed: list[str] = []
+    old_by_note: dict[str, list[ChunkRecord]] = {}
+    for record in previous.records if previous else []:
+        old_by_note.setdefault(record.chunk.note, []).append(record)
+
+    added = changed = unchanged = 0
+    for path in store.list_paths():
+        try:
+            raw = store.read_bytes(path)
+            text = normalize_text(raw.decode("utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("skipping note %s: %s", path, exc)
+            failed.append(f"{path}: {exc}")
+            continue
+        digest = content_hash(raw)
+        old = old_notes.get(path)
+        if old is not None and old.content_hash == digest:
+            unchanged += 1
+            notes.append(old)
+            kept_records[path] = old_by_note.get(path, [])
+            continue
+        added += old is None
+        changed += old is not None
+        words, pairs = analyzers.plain.note_vocabulary(text)
+        notes.append(NoteRecord(path, digest, tuple(words), pairs))
+        texts[path] = text
+    removed = len(set(old_notes) - {n.path for n in notes} - {f.split(":", 1)[0] for f in failed})
+
+    analyzer = analyzers.for_vocabulary(*_corpus_vocabulary(notes))
+    stale_terms = _vocabulary_change(previous, analyzer) if previous else set()
+
+    records: list[ChunkRecord] = []
+    retokenized = 0
+    for note in notes:
+        if note.path in texts:
+            for chunk in split_note(note.path, texts[note.path], max_chars=chunk_chars):
+                records.append(_analyse(chunk, analyzer))
+            continue
+        for record in kept_records[note.path]:
+            if stale_terms and any(term in record.chunk.search_text.lower() for term in stale_terms):
+                record = _analyse(record.chunk, analyzer)
+                retokenized += 1
+            records.append(record)
+    if retokenized:
+        log.info("dictionary changed: re-analysed %d chunks (no re-embedding)", retokenized)
+
+    if previous is not None and not (added or changed or removed or retokenized) and len(records) == len(previous.records):
+        took = (time.perf_counter() - started) * 1000
+        report = ReindexReport(unchanged=unchanged, chunks=len(records), failed=tuple(failed))
+        return IndexResult(previous, analyzer, report, took)  # nothing changed: keep the live generation
+    known = previous.vector_of() if previous else {}
+    missing = sorted({r.chunk.search_text for r in records if r.chunk.search_text not in known})
+    if missing:
+        fresh = embedder.embed_passages(missing)
+        known.update(zip(missing, fresh))
+    dim = embedder.dim
+    vectors = np.stack([known[r.chunk.search_text] for r in records]) if records else np.zeros((0, dim), np.float32)
+    info = {
+        "model": embedder.name,
+        "dim": str(dim),
+        "chunk_chars": str(chunk_chars),
+        "built_at": str(time.time()),
+    }
+    stored = write_index(index_dir, info, notes, records, vectors)
+    report = ReindexReport(
+        added=added,
+        changed=changed,
+        removed=removed,
+        unchanged=unchanged,
+        chunks=len(records),
+        embedded=len(missing),
+        failed=tuple(failed),
+    )
+    took = (time.perf_counter() - started) * 1000
+    log.info("reindexed in %.0f ms: %s", took, report)
+    return IndexResult(stored, analyzer, report, took)
+
+
+def _analyse(chunk, analyzer: KoreanAnalyzer) -> ChunkRecord:
+    sentences = tuple(
+        Sentence(offset, text, tuple(analyzer.terms(text))) for offset, text in split_sentences(chunk.text)
+    )
+    heading_terms = analyzer.terms(chunk.heading) if chunk.heading else []
+    terms = tuple(heading_terms) + tuple(t for s in sentences for t in s.terms)
+    return ChunkRecord(chunk, terms, sentences)
+
+
+def _corpus_vocabulary(notes) -> tuple[list[str], dict[str, str]]:
+    words = sorted({w for n in notes for w in n.user_words})
+    pairs = {k: v for n in sorted(notes, key=lambda n: n.path) for k, v in n.pairs.items()}
+    return words, pairs
+
+
+def _vocabulary_change(previous: StoredIndex, analyzer: KoreanAnalyzer) -> set[str]:
+    """Words whose chunks must be re-analysed because the dictionary around them changed."""
+    old_words, old_pairs = KoreanAnalyzer.vocabulary(*_corpus_vocabulary(previous.notes.values()))
+    changed = set(old_words) ^ set(analyzer.user_words)
+    changed |= {k for k in set(old_pairs) | set(analyzer.pairs) if old_pairs.get(k) != analyzer.pairs.get(k)}
+    return {w.lower() for w in changed}

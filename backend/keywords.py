@@ -1,0 +1,226 @@
+"""Korean keyword analysis for BM25: Kiwi morphemes, a loanword dictionary and script pairing.
+
+Kiwi splits unfamiliar loanwords in some contexts ("도커" alone comes out as 도/JX 크/VA 어/EF,
+while "도커를" is fine). The dictionary that fixes this is built from the corpus: every noun Kiwi
+finds in a note is checked alone and with a particle, and the unstable ones become user words.
+English terms are mapped onto the Korean form their note (or the glossary) pairs them with, so
+"Docker" in a question matches "도커" in a note and the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+
+from backend.chunking import normalize_text
+
+KEPT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "VV", "VA", "XR", "MAG"}
+NOUN_TAGS = {"NNG", "NNP"}
+# Adverbs that carry no topic; the rest (항상, 무조건, 직접 ...) stay: they decide yes/no questions.
+STOP_ADVERBS = {"그럼", "그리고", "그래서", "또", "또한", "좀", "잘", "더", "왜", "어떻게", "이렇게", "그렇게", "다", "안", "못"}
+STOP_WORDS = {
+    # English function words (Kiwi tags them SL)
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "do", "does", "did", "of", "to", "in",
+    "on", "for", "with", "by", "at", "as", "and", "or", "than", "that", "this", "it", "its", "what",
+    "which", "who", "how", "why", "when", "can", "could", "should", "would", "i", "you", "we", "my",
+    "there", "about", "from", "into", "etc", "vs", "s", "t", "png", "untitled", "http", "https", "www", "com",
+    "happens", "happen", "use", "uses", "used", "using", "too", "many", "much", "one", "still", "need", "needs",
+    "i", "me", "if", "so", "not", "no", "any", "some", "all", "more", "most", "other", "just", "only", "also",
+    "get", "got", "make", "made", "run", "runs", "way", "ways", "thing", "things", "kind", "between",
+    "choice", "run", "work", "works", "have", "has", "had", "will", "may", "might", "than", "then",
+    # Korean light verbs and pronouns
+    "하", "되", "있", "없", "같", "이", "그", "저", "것", "수", "때", "등",
+    # words that shape a question but name no topic ("...하는 방법은?", "...의 역할은?")
+    "방법", "이유", "역할", "한계", "차이", "차이점", "경우", "점", "일", "무엇", "뭐", "어떤", "쓰", "하나",
+    "너무", "많이", "말", "가지", "따로", "용도", "종류", "언제", "어디", "누구", "얼마", "정도", "대해", "관련",
+    "알려주", "설명", "뜻", "의미",
+}
+
+# Loanwords and their English forms. The corpus adds its own "한글 (English)" pairs at index time.
+GLOSSARY: dict[str, str] = {
+    "docker": "도커",
+    "container": "컨테이너",
+    "containers": "컨테이너",
+    "kubernetes": "쿠버네티스",
+    "k8s": "쿠버네티스",
+    "hypervisor": "하이퍼바이저",
+    "image": "이미지",
+    "images": "이미지",
+    "engine": "엔진",
+    "linux": "리눅스",
+    "windows": "윈도우",
+    "window": "윈도우",
+    "host": "호스트",
+    "guest": "게스트",
+    "instance": "인스턴스",
+    "network": "네트워크",
+    "networking": "네트워킹",
+    "license": "라이센스",
+    "licence": "라이센스",
+    "licensing": "라이센스",
+    "resource": "리소스",
+    "resources": "리소스",
+    "legacy": "레거시",
+    "application": "애플리케이션",
+    "applications": "애플리케이션",
+    "app": "애플리케이션",
+    "virtual": "가상",
+    "machine": "머신",
+    "server": "서버",
+    "servers": "서버",
+    "hardware": "하드웨어",
+    "software": "소프트웨어",
+    "environment": "환경",
+    "enviroment": "환경",
+    "platform": "플랫폼",
+    "cluster": "클러스터",
+    "orchestration": "오케스트레이션",
+    "isolation": "격리",
+    "isolated": "격리",
+    "load": "로드",
+    "balancing": "밸런싱",
+    "traffic": "트래픽",
+    "tool": "툴",
+    "service": "서비스",
+    "opensource": "오픈소스",
+    "always": "항상",
+    "relationship": "관계",
+    "relation": "관계",
+    "difference": "다르",
+    "different": "다르",
+    "differ": "다르",
+    "resources": "리소스",
+    "efficient": "효율",
+    "efficiency": "효율",
+    "limit": "제한",
+    "limits": "제한",
+    "hosts": "호스트",
+    "developer": "개발자",
+    "developers": "개발자",
+    "better": "좋",
+    "good": "좋",
+    "manage": "관리",
+    "management": "관리",
+    "managed": "관리",
+}
+# Several Korean spellings of one loanword, or a compound written together, map onto one form.
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "라이선스": ("라이센스",),
+    "어플리케이션": ("애플리케이션",),
+    "애플리캐이션": ("애플리케이션",),
+    "가상머신": ("가상", "머신"),
+    "도커엔진": ("도커", "엔진"),
+    "vm": ("가상", "머신"),
+    "vms": ("가상", "머신"),
+    "os": ("운영", "체제"),
+    "운영체제": ("운영", "체제"),
+    "무조건": ("항상",),
+    "자원": ("리소스",),
+    "라이센스": ("라이센스",),
+    "언제나": ("항상",),
+    "k8s": ("쿠버네티스",),
+}
+SEED_WORDS = ("파일", "도커", "쿠버네티스", "하이퍼바이저", "컨테이너", "가상머신", "레거시", "애플리케이션")
+
+_PAIR = re.compile(r"([가-힣]{2,})\s*\(\s*([A-Za-z][A-Za-z0-9 .+-]{1,40}?)\s*\)|([A-Za-z][A-Za-z0-9.+-]{1,40})\s*\(\s*([가-힣]{2,})\s*\)")
+_LATIN = re.compile(r"[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*")
+_LATIN_PART = re.compile(r"[._+-]")
+_HANGUL_NOUN = re.compile(r"^[가-힣]{2,10}$")
+
+
+class KoreanAnalyzer:
+    """Turns text into BM25 terms; holds one Kiwi with the corpus' user words (thread-safe reads)."""
+
+    def __init__(self, user_words: Iterable[str] = (), pairs: dict[str, str] | None = None) -> None:
+        from kiwipiepy import Kiwi
+
+        self.user_words, self.pairs = self.vocabulary(user_words, pairs or {})
+        self._kiwi = Kiwi()
+        for word in self.user_words:
+            self._kiwi.add_user_word(word, "NNP", 0.0)
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def vocabulary(user_words: Iterable[str], pairs: dict[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:
+        """The full dictionary an analyser built from these corpus words and pairs uses."""
+        return tuple(sorted(set(user_words) | set(SEED_WORDS))), {**GLOSSARY, **pairs}
+
+    def terms(self, text: str) -> list[str]:
+        """BM25 terms of a text, in order, with repeats (term frequency matters)."""
+        text = normalize_text(text)
+        terms: list[str] = []
+        for span in _LATIN.findall(text):  # file names, versions, EC2: Kiwi would cut them apart
+            for part in _LATIN_PART.split(span.lower()):
+                if part and not (part.isdigit() and len(part) == 1):  # list numbers say nothing
+                    terms.extend(self._canonical(part))
+        with self._lock:  # Kiwi's analyser is not documented as re-entrant
+            tokens = self._kiwi.tokenize(text)
+        for token in tokens:
+            if token.tag not in KEPT_TAGS or token.tag in ("SL", "SN"):  # Latin and numbers: taken above
+                continue
+            form = token.form.lower() if token.tag == "SL" else token.form
+            if token.tag == "MAG" and form in STOP_ADVERBS:
+                continue
+            if token.tag == "MAG" and len(form) > 2 and form.endswith("히"):
+                form = form[:-1]  # 완전히 -> 완전: the adverb matches its noun (완전격리)
+            terms.extend(self._canonical(form))
+        return [t for t in terms if t and t not in STOP_WORDS]
+
+    def _canonical(self, form: str) -> tuple[str, ...]:
+        if form in VARIANTS:
+            return VARIANTS[form]
+        if form in self.pairs:
+            korean = self.pairs[form]
+            return VARIANTS.get(korean, (korean,))
+        return (form,)
+
+    def note_vocabulary(self, text: str) -> tuple[list[str], dict[str, str]]:
+        """The user words and English-Korean pairs a note brings (independent of other notes)."""
+        text = normalize_text(text)
+        pairs: dict[str, str] = {}
+        for match in _PAIR.finditer(text):
+            korean, english = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+            english = english.strip().lower()
+            if " " not in english and english not in STOP_WORDS:
+                pairs[english] = korean
+        with self._lock:
+            tokens = self._kiwi.tokenize(text)
+            # nouns seen right before a particle: the contexts Kiwi got right in this note
+            nouns = {
+                a.form
+                for a, b in zip(tokens, tokens[1:])
+                if a.tag in NOUN_TAGS and b.tag.startswith("J") and _HANGUL_NOUN.match(a.form)
+            }
+            candidates = sorted(nouns - set(self.user_words))
+            probes = [probe for noun in candidates for probe in (noun, f"그리고 {noun}는")]
+            analysed = self._kiwi.tokenize(probes) if probes else []
+            forms = [{t.form for t in result} for result in analysed]
+        unstable = [n for i, n in enumerate(candidates) if n not in forms[2 * i] or n not in forms[2 * i + 1]]
+        return unstable, pairs
+
+
+class AnalyzerPool:
+    """One analyser per dictionary: a plain one to find a note's words, one with the corpus' words."""
+
+    def __init__(self) -> None:
+        self._plain: KoreanAnalyzer | None = None
+        self._current: KoreanAnalyzer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def plain(self) -> KoreanAnalyzer:
+        with self._lock:
+            if self._plain is None:
+                self._plain = KoreanAnalyzer()
+            return self._plain
+
+    def for_vocabulary(self, user_words: Iterable[str], pairs: dict[str, str]) -> KoreanAnalyzer:
+        wanted = KoreanAnalyzer.vocabulary(user_words, pairs)
+        with self._lock:
+            current = self._current
+        if current is None or (current.user_words, current.pairs) != wanted:
+            current = KoreanAnalyzer(user_words, pairs)
+            with self._lock:
+                self._current = current
+        return current

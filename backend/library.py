@@ -1,0 +1,131 @@
+"""The notes library: the one object the API, the CLI and the watcher talk to.
+
+Queries read whichever retriever is live; a reindex builds a new generation beside it and
+swaps the reference in one assignment, so queries never wait for, or see half of, a reindex.
+Reindexes run one at a time: a second one either waits or is refused with ReindexBusyError.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from backend.answer import CoverageRule, compose_answer
+from backend.embedding import Embedder
+from backend.errors import ReindexBusyError
+from backend.index import load_index, sweep_generations
+from backend.indexing import reindex
+from backend.keywords import AnalyzerPool
+from backend.models import Answer, Hit, ReindexReport
+from backend.notes import NoteStore
+from backend.search import FusionConfig, HybridRetriever, SearchResult
+from backend.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TimedAnswer:
+    answer: Answer
+    highlights: dict[int, tuple[int, ...]]  # citation index -> line numbers of the sentences used
+    took_ms: float
+
+
+@dataclass(frozen=True)
+class TimedReport:
+    report: ReindexReport
+    took_ms: float
+
+
+class NotesLibrary:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        *,
+        fusion: FusionConfig | None = None,
+        rule: CoverageRule | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = NoteStore(settings.corpus_dir, settings.index_dir.parent / "trash", max_bytes=settings.max_note_bytes)
+        self.fusion = fusion or FusionConfig()
+        self.rule = rule or CoverageRule()
+        self._analyzers = AnalyzerPool()
+        self._retriever: HybridRetriever | None = None
+        self._reindex_lock = threading.Lock()
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def open(self) -> TimedReport:
+        """Load the model and the index, bringing the index up to date with the corpus."""
+        self.embedder.warm_up()
+        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        sweep_generations(self.settings.index_dir)
+        stored = load_index(self.settings.index_dir)
+        if stored is not None:
+            analyzer = self._analyzers.for_vocabulary(
+                sorted({w for n in stored.notes.values() for w in n.user_words}),
+                {k: v for n in stored.notes.values() for k, v in n.pairs.items()},
+            )
+            self._retriever = HybridRetriever(stored, analyzer, self.fusion)
+        return self.reindex(wait=True)
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        if self._retriever is None:
+            raise RuntimeError("the library is not open yet")
+        return self._retriever
+
+    @property
+    def reindexing(self) -> bool:
+        return self._reindex_lock.locked()
+
+    # ---- reads ---------------------------------------------------------------------------
+    def search(self, query: str, top_k: int) -> tuple[SearchResult, float]:
+        started = time.perf_counter()
+        retriever = self.retriever  # one generation for the whole query
+        vector: np.ndarray = self.embedder.embed_queries([query])[0]
+        result = retriever.search(vector, query, top_k)
+        return result, (time.perf_counter() - started) * 1000
+
+    def ask(self, question: str, top_k: int) -> TimedAnswer:
+        started = time.perf_counter()
+        result, _ = self.search(question, top_k)
+        composed = compose_answer(question, result, self.rule)
+        citations: tuple[Hit, ...] = result.hits if composed.found else ()
+        answer = Answer(question, composed.text, composed.found, citations)
+        return TimedAnswer(answer, composed.used, (time.perf_counter() - started) * 1000)
+
+    # ---- writes --------------------------------------------------------------------------
+    def reindex(self, *, wait: bool) -> TimedReport:
+        """Index new, changed and deleted notes; with wait=False a running reindex is an error."""
+        if not self._reindex_lock.acquire(blocking=wait):
+            raise ReindexBusyError("a reindex is already running; try again when it has finished")
+        try:
+            previous = self._retriever.index if self._retriever else None
+            result = reindex(
+                self.store,
+                self.settings.index_dir,
+                self.embedder,
+                previous,
+                self._analyzers,
+                chunk_chars=self.settings.chunk_chars,
+            )
+            if self._retriever is None or result.index is not previous or result.analyzer is not self._retriever.analyzer:
+                self._retriever = HybridRetriever(result.index, result.analyzer, self.fusion)
+            return TimedReport(result.report, result.took_ms)
+        finally:
+            self._reindex_lock.release()
+
+    def put_note(self, path: str, body: bytes) -> tuple[bool, TimedReport]:
+        """Store a note (created or replaced), then index it."""
+        created = self.store.write(path, body)
+        return created, self.reindex(wait=True)
+
+    def delete_note(self, path: str) -> TimedReport:
+        self.store.delete(path)
+        return self.reindex(wait=True)

@@ -1,0 +1,56 @@
+"""Domain objects: immutable, no wire format, no framework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Note:
+    """One Markdown note of the corpus; `path` is relative to the corpus, with '/' separators."""
+
+    path: str
+    text: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A citable passage: note path, heading path, 1-based line span and the note's own text."""
+
+    id: str
+    note: str
+    heading: str
+    start_line: int
+    end_line: int
+    text: str
+    search_text: str  # heading path + text without Markdown markup: what is embedded and matched
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk found for a query, with the fused score and each retriever's evidence."""
+
+    chunk: Chunk
+    score: float
+    dense: float = 0.0
+    keyword: float = 0.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    found: bool
+    citations: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    failed: tuple[str, ...] = field(default_factory=tuple)
