@@ -167,7 +167,7 @@ def _blocks(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
 
 def _split_long(block: list[tuple[int, str]], max_chars: int) -> list[list[tuple[int, str]]]:
     """Split an oversized block by lines, then by sentences; never a code fence."""
-    if _FENCE.match(block[0][1]) or _size(block) <= max_chars:
+    if _size(block) <= max_chars or any(_FENCE.match(text) for _, text in block):
         return [block]
     pieces: list[list[tuple[int, str]]] = []
     for number, line in block:
@@ -207,6 +207,15 @@ def _pack(blocks: list[list[tuple[int, str]]], max_chars: int) -> list[list[tupl
     return packed
 
 
+def _join_lines(body: list[tuple[int, str]]) -> str:
+    """The chunk's text with one text line per note line (blank lines kept), so offsets map to lines."""
+    by_line: dict[int, list[str]] = {}
+    for number, text in body:
+        by_line.setdefault(number, []).append(text)
+    first, last = body[0][0], body[-1][0]
+    return "\n".join(" ".join(by_line.get(n, [""])) for n in range(first, last + 1))
+
+
 def split_note(path: str, text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
     """Chunks of one note, in reading order, with content-hash ids."""
     lines = normalize_text(text).split("\n")
@@ -222,7 +231,7 @@ def split_note(path: str, text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> l
             body = [(n, t.rstrip()) for n, t in piece if t.strip()]
             if not body:
                 continue
-            chunk_text = "\n".join(t for _, t in body)
+            chunk_text = _join_lines(body)
             readable = clean_markup(chunk_text)
             if not readable or readable == clean_markup(section.path[-1] if section.path else ""):
                 continue  # a bare heading or an image alone says nothing citable

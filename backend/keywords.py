@@ -201,11 +201,15 @@ class KoreanAnalyzer:
 
 
 class AnalyzerPool:
-    """One analyser per dictionary: a plain one to find a note's words, one with the corpus' words."""
+    """Analysers by dictionary: a plain one to find a note's words, and one per corpus vocabulary.
 
-    def __init__(self) -> None:
+    Building a Kiwi takes seconds, so the few most recent vocabularies are kept.
+    """
+
+    def __init__(self, keep: int = 3) -> None:
         self._plain: KoreanAnalyzer | None = None
-        self._current: KoreanAnalyzer | None = None
+        self._by_vocabulary: dict[tuple, KoreanAnalyzer] = {}
+        self._keep = keep
         self._lock = threading.Lock()
 
     @property
@@ -216,11 +220,13 @@ class AnalyzerPool:
             return self._plain
 
     def for_vocabulary(self, user_words: Iterable[str], pairs: dict[str, str]) -> KoreanAnalyzer:
-        wanted = KoreanAnalyzer.vocabulary(user_words, pairs)
+        words, merged = KoreanAnalyzer.vocabulary(user_words, pairs)
+        key = (words, tuple(sorted(merged.items())))
         with self._lock:
-            current = self._current
-        if current is None or (current.user_words, current.pairs) != wanted:
-            current = KoreanAnalyzer(user_words, pairs)
-            with self._lock:
-                self._current = current
-        return current
+            analyzer = self._by_vocabulary.pop(key, None)
+            if analyzer is None:
+                analyzer = KoreanAnalyzer(user_words, pairs)
+            self._by_vocabulary[key] = analyzer  # most recent last
+            while len(self._by_vocabulary) > self._keep:
+                self._by_vocabulary.pop(next(iter(self._by_vocabulary)))
+            return analyzer

@@ -47,6 +47,7 @@ class NotesLibrary:
         settings: Settings,
         embedder: Embedder,
         *,
+        analyzers: AnalyzerPool | None = None,
         fusion: FusionConfig | None = None,
         rule: CoverageRule | None = None,
     ) -> None:
@@ -55,7 +56,7 @@ class NotesLibrary:
         self.store = NoteStore(settings.corpus_dir, settings.index_dir.parent / "trash", max_bytes=settings.max_note_bytes)
         self.fusion = fusion or FusionConfig()
         self.rule = rule or CoverageRule()
-        self._analyzers = AnalyzerPool()
+        self._analyzers = analyzers or AnalyzerPool()
         self._retriever: HybridRetriever | None = None
         self._reindex_lock = threading.Lock()
 

@@ -46,9 +46,9 @@ class NoteStore:
             raise InvalidNotePathError("note path is empty or contains a NUL byte")
         if "\\" in path or path.startswith("/") or PurePosixPath(path).is_absolute() or ":" in path.split("/")[0]:
             raise InvalidNotePathError(f"note path {path!r} must be relative to the corpus, with '/' separators")
-        parts = PurePosixPath(path).parts
-        if any(part in ("..", ".") for part in parts):
-            raise InvalidNotePathError(f"note path {path!r} may not contain '.' or '..'")
+        parts = path.split("/")
+        if any(part in ("..", ".", "") for part in parts):
+            raise InvalidNotePathError(f"note path {path!r} may not contain '.', '..' or empty parts")
         if any(part.startswith(".") for part in parts):
             raise InvalidNotePathError(f"note path {path!r} may not name hidden files or folders")
         if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts):

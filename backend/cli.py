@@ -1,0 +1,100 @@
+"""Command line: python -m backend prepare-model | index | ask QUESTION | search QUERY | serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from backend.errors import NotesError
+from backend.settings import get_settings
+
+
+def _library():
+    from backend.embedding import create_embedder
+    from backend.library import NotesLibrary
+
+    settings = get_settings()
+    return NotesLibrary(settings, create_embedder(settings))
+
+
+def cmd_prepare_model(_: argparse.Namespace) -> None:
+    from backend.embedding import create_embedder
+
+    embedder = create_embedder(get_settings())
+    embedder.warm_up()
+    print(f"model ready: {embedder.name} (dim {embedder.dim})")
+
+
+def cmd_index(_: argparse.Namespace) -> None:
+    timed = _library().open()
+    r = timed.report
+    print(
+        f"added {r.added}, changed {r.changed}, removed {r.removed}, unchanged {r.unchanged}; "
+        f"{r.chunks} chunks ({r.embedded} embedded) in {timed.took_ms:.0f} ms"
+    )
+    for failure in r.failed:
+        print(f"skipped: {failure}", file=sys.stderr)
+
+
+def cmd_ask(args: argparse.Namespace) -> None:
+    library = _library()
+    library.open()
+    timed = library.ask(args.question, args.top_k)
+    if args.json:
+        hits = [{"n": i + 1, "note": h.chunk.note, "heading": h.chunk.heading, "start_line": h.chunk.start_line,
+                 "end_line": h.chunk.end_line, "score": round(h.score, 4)} for i, h in enumerate(timed.answer.citations)]
+        print(json.dumps({"answer": timed.answer.text, "found": timed.answer.found, "citations": hits}, ensure_ascii=False))
+        return
+    print(timed.answer.text)
+    for i, hit in enumerate(timed.answer.citations, start=1):
+        c = hit.chunk
+        print(f"[{i}] {c.note} > {c.heading or '(처음)'} (lines {c.start_line}-{c.end_line}, score {hit.score:.3f})")
+
+
+def cmd_search(args: argparse.Namespace) -> None:
+    library = _library()
+    library.open()
+    result, took = library.search(args.query, args.top_k)
+    for i, hit in enumerate(result.hits, start=1):
+        c = hit.chunk
+        print(f"{i}. {hit.score:.3f} {c.note}:{c.start_line}-{c.end_line} {c.heading}")
+    print(f"({took:.0f} ms)")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from backend.main import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="python -m backend", description="Q&A over your Markdown notes.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("prepare-model", help="build the bundled embedding model (offline)").set_defaults(run=cmd_prepare_model)
+    sub.add_parser("index", help="index new, changed and deleted notes").set_defaults(run=cmd_index)
+    ask = sub.add_parser("ask", help="answer a question from the notes")
+    ask.add_argument("question")
+    ask.add_argument("--top-k", type=int, default=5)
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(run=cmd_ask)
+    search = sub.add_parser("search", help="show the passages that match a query")
+    search.add_argument("query")
+    search.add_argument("--top-k", type=int, default=5)
+    search.set_defaults(run=cmd_search)
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=cmd_serve)
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except NotesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

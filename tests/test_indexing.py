@@ -1,0 +1,108 @@
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from backend.index import CURRENT, load_index
+from backend.library import NotesLibrary
+from backend.settings import Settings
+from tests.conftest import ROOT, SEED_NOTE
+from tests.fakes import HashingEmbedder
+
+NEW_NOTE = "# 포드맨\n\n포드맨(Podman)은 데몬 없이 컨테이너를 실행하는 도구다.\n\n## 루트리스\n\n루트 권한 없이 돈다.\n"
+
+
+def test_reindex_twice_changes_nothing(library, embedder):
+    generation = library.retriever.index.generation
+    embedded = len(embedder.passages_embedded)
+    timed = library.reindex(wait=True)
+    assert (timed.report.added, timed.report.changed, timed.report.removed) == (0, 0, 0)
+    assert timed.report.unchanged == 1 and timed.report.embedded == 0
+    assert library.retriever.index.generation == generation
+    assert len(embedder.passages_embedded) == embedded
+
+
+def test_reindex_embeds_only_new_and_changed_chunks(library, settings, embedder):
+    (settings.corpus_dir / "podman.md").write_text(NEW_NOTE, encoding="utf-8")
+    before = len(embedder.passages_embedded)
+    report = library.reindex(wait=True).report
+    assert (report.added, report.changed, report.removed, report.unchanged) == (1, 0, 0, 1)
+    assert report.embedded == len(embedder.passages_embedded) - before == 2
+    seed = settings.corpus_dir / SEED_NOTE.name
+    seed.write_text(seed.read_text(encoding="utf-8").replace("리소스를 효율적으로 사용함", "자원을 아껴 씀"), encoding="utf-8")
+    report = library.reindex(wait=True).report
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 1, 0, 1)
+    assert report.embedded == 1
+
+
+def test_rename_costs_no_embedding_and_delete_removes_chunks(library, settings, embedder):
+    (settings.corpus_dir / "podman.md").write_text(NEW_NOTE, encoding="utf-8")
+    library.reindex(wait=True)
+    before = len(embedder.passages_embedded)
+    (settings.corpus_dir / "podman.md").rename(settings.corpus_dir / "containers-podman.md")
+    report = library.reindex(wait=True).report
+    assert (report.added, report.removed, report.embedded) == (1, 1, 0)
+    assert len(embedder.passages_embedded) == before
+    (settings.corpus_dir / "containers-podman.md").unlink()
+    report = library.reindex(wait=True).report
+    assert report.removed == 1
+    assert {r.chunk.note for r in library.retriever.index.records} == {SEED_NOTE.name}
+
+
+def test_broken_note_is_reported_and_others_still_index(library, settings):
+    (settings.corpus_dir / "broken.md").write_bytes(b"\xff\xfe not utf-8 \xc3")
+    (settings.corpus_dir / "podman.md").write_text(NEW_NOTE, encoding="utf-8")
+    report = library.reindex(wait=True).report
+    assert report.added == 1 and len(report.failed) == 1 and "broken.md" in report.failed[0]
+    assert "podman.md" in library.retriever.index.notes
+
+
+def test_index_survives_restart_and_model_change_rebuilds(settings, embedder, analyzers):
+    first = NotesLibrary(settings, embedder, analyzers=analyzers)
+    first.open()
+    again = NotesLibrary(settings, HashingEmbedder(), analyzers=analyzers)
+    assert again.open().report.embedded == 0
+    other = HashingEmbedder(dim=32)
+    other.name = "test/other-model"
+    rebuilt = NotesLibrary(settings, other, analyzers=analyzers)
+    report = rebuilt.open().report
+    assert report.embedded == report.chunks > 0
+    assert rebuilt.retriever.index.vectors.d == 32
+
+
+def test_killed_reindex_restarts_into_old_or_new_state(tmp_path, analyzers):
+    """SIGKILL a process that keeps reindexing two alternating corpora; every restart loads one of them whole."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_NOTE, corpus / SEED_NOTE.name)
+    index_dir = tmp_path / "index"
+    states = {frozenset({SEED_NOTE.name}), frozenset({SEED_NOTE.name, "extra.md"})}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    kills = 0
+    for delay in (0.03, 0.17, 0.31, 0.6):
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "tests.crash_worker", str(corpus), str(index_dir)],
+            env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        )
+        assert worker.stdout.readline().strip() == "ready"  # killed inside the reindex loop, not at start-up
+        time.sleep(delay)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        kills += 1
+        loaded = load_index(index_dir)
+        if loaded is None:
+            assert not (index_dir / CURRENT).exists()
+            continue
+        assert frozenset(loaded.notes) in states
+        assert loaded.vectors.ntotal == len(loaded.records) > 0
+        assert {r.chunk.note for r in loaded.records} == set(loaded.notes)
+    assert kills == 4
+    # a normal start afterwards sweeps half-written generations and indexes the corpus as it is
+    library = NotesLibrary(Settings(corpus_dir=corpus, index_dir=index_dir), HashingEmbedder(), analyzers=analyzers)
+    library.open()
+    leftovers = [p.name for p in index_dir.iterdir() if p.name not in (CURRENT, library.retriever.index.generation)]
+    assert leftovers == []
+    assert (corpus / SEED_NOTE.name).exists()  # the user's note is never touched by indexing

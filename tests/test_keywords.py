@@ -1,0 +1,28 @@
+from backend.keywords import KoreanAnalyzer
+
+
+def test_terms_keep_loanwords_whole_in_every_context():
+    analyzer = KoreanAnalyzer()
+    for text in ("도커", "쿠버네티스랑 도커는", "도커란?"):
+        assert "도커" in analyzer.terms(text), text
+
+
+def test_terms_map_english_to_the_korean_form():
+    analyzer = KoreanAnalyzer()
+    assert set(analyzer.terms("Is Docker better than a VM?")) >= {"도커", "가상", "머신"}
+    assert set(analyzer.terms("도커는 가상 머신보다 좋다")) >= {"도커", "가상", "머신"}
+
+
+def test_terms_keep_file_names_and_versions_whole():
+    analyzer = KoreanAnalyzer()
+    assert analyzer.terms("requirements.dev.txt 파일") == ["requirements", "dev", "txt", "파일"]
+    assert "ec2" in analyzer.terms("EC2에서 쓰던 가상환경")
+
+
+def test_note_vocabulary_takes_pairs_and_unstable_nouns_from_the_note():
+    analyzer = KoreanAnalyzer()
+    text = "포드맨(Podman)은 데몬이 없다. 포드맨을 쓰면 루트 없이 돈다. 포드맨과 도커는 다르다."
+    words, pairs = analyzer.note_vocabulary(text)
+    assert pairs["podman"] == "포드맨"
+    with_pairs = KoreanAnalyzer(words, pairs)
+    assert "포드맨" in with_pairs.terms("Podman이란?")
