@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backend.chunking import HEADING_SEPARATOR
 from backend.index import Sentence
 from backend.search import SearchResult
 
@@ -88,6 +89,11 @@ def compose_answer(question: str, result: SearchResult, rule: CoverageRule | Non
         lead = "아니요." if negative else "네."
         take(n, answer_sentence, f"{lead} 노트는 “{asked.text}”라는 물음에 “{answer_sentence.text}”라고 답합니다.")
         used[n].append(result.hits[n].chunk.start_line + asked.line_offset)
+        cases = _cases_under(n, result)
+        if cases:  # the sub-sections under the note's own question are its reasons
+            parts.append("노트가 드는 경우: " + "; ".join(f"{title} [{m + 1}]" for m, title in cases) + ".")
+            for m, _title in cases:
+                used.setdefault(m, []).append(result.hits[m].chunk.start_line)
 
     scored = []
     for n, record in enumerate(result.records[: rule.passages]):
@@ -130,6 +136,17 @@ def _verdict(question: str, result: SearchResult, weights: dict[str, float]):
             if overlap / total >= 0.5 and (best is None or overlap > best[0]):
                 best = (overlap, n, asked, reply, negative)
     return None if best is None else best[1:]
+
+
+def _cases_under(n: int, result: SearchResult) -> list[tuple[int, str]]:
+    """Hits whose heading sits directly under hit n's heading: (hit index, their own title)."""
+    parent = result.hits[n].chunk.heading + HEADING_SEPARATOR
+    cases = []
+    for m, hit in enumerate(result.hits):
+        rest = hit.chunk.heading.removeprefix(parent)
+        if m != n and rest != hit.chunk.heading and HEADING_SEPARATOR not in rest:
+            cases.append((m, rest))
+    return sorted(cases, key=lambda case: (result.hits[case[0]].chunk.note, result.hits[case[0]].chunk.start_line))
 
 
 def clean_reply(text: str) -> str:

@@ -1,0 +1,77 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+HOST ?= 127.0.0.1
+API_PORT ?= 8000
+UI_PORT ?= 8501
+export NOTES_HOST ?= $(HOST)
+export NOTES_PORT ?= $(API_PORT)
+export NOTES_API_URL ?= http://$(HOST):$(API_PORT)
+
+.PHONY: help install install-dev model index api ui run test test-e2e test-docker lint bench screenshot clean
+
+help:
+	@echo "make run          install, prepare the model, index corpus/, start API (:$(API_PORT)) and UI (:$(UI_PORT))"
+	@echo "make test         install test tools and run the test suite (real model, real index, real HTTP)"
+	@echo "make test-e2e     real browser test of the UI (Chromium + Playwright)"
+	@echo "make test-docker  build and run the image and docker compose on a real Docker engine"
+	@echo "make bench        latency, index build, memory, reindex and retrieval-quality numbers"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.dev.txt requirements.txt $(VENV)/.runtime
+	$(PIP) install -r requirements.dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+model: install
+	$(PY) -m backend prepare-model
+
+index: model
+	$(PY) -m backend index
+
+api: index
+	$(PY) -m backend serve
+
+ui: install
+	$(PY) -m streamlit run ui/app.py --server.address $(HOST) --server.port $(UI_PORT) --server.headless true
+
+run: index
+	@set -m; $(PY) -m backend serve & api=$$!; \
+	trap 'kill $$api 2>/dev/null; wait $$api 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 1 120); do curl -fs $(NOTES_API_URL)/api/health >/dev/null && break; sleep 1; done; \
+	echo "API: $(NOTES_API_URL)/docs   UI: http://$(HOST):$(UI_PORT)"; \
+	$(PY) -m streamlit run ui/app.py --server.address $(HOST) --server.port $(UI_PORT) --server.headless true
+
+test: install-dev model
+	$(PY) -m pytest -m "not e2e and not docker"
+
+test-e2e: install-dev model
+	command -v chromium >/dev/null && fc-list | grep -qi nanum || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-nanum)
+	$(PY) -m pytest -m e2e tests/e2e
+
+test-docker: install-dev
+	bash tests/docker/run.sh
+
+lint: install-dev
+	$(PY) -m ruff check backend ui tests bench
+	$(PY) -m ruff format --check backend ui tests bench
+
+bench: install-dev model
+	$(PY) bench/latency.py
+	$(PY) bench/devset_eval.py
+	$(PY) bench/reindex.py
+	$(PY) bench/korquad.py
+
+clean:
+	rm -rf data/index data/bench test-output

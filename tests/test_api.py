@@ -1,0 +1,126 @@
+"""The HTTP contract, through the real app (TestClient); only the model is faked."""
+
+import re
+
+import pytest
+
+from tests.conftest import SEED_NOTE
+
+NOTE = "# 포드맨\n\n포드맨(Podman)은 데몬 없이 컨테이너를 실행하는 도구다. 루트 권한 없이도 돈다.\n"
+
+
+def test_health_reports_index_and_model(client):
+    body = client.get("/api/health").json()
+    assert body == {"status": "ok", "notes": 1, "chunks": body["chunks"], "model": "test/hashing-embedder",
+                    "reindexing": False}
+    assert body["chunks"] >= 10
+
+
+def test_ask_returns_answer_with_citations_in_contract(client):
+    response = client.post("/api/ask", json={"question": "쿠버네티스와 도커는 어떤 관계야?", "top_k": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"question", "answer", "found", "citations", "took_ms"}
+    assert body["found"] is True and len(body["citations"]) == 3
+    citation = body["citations"][0]
+    assert set(citation) == {"n", "note", "heading", "start_line", "end_line", "text", "score", "highlight_lines"}
+    assert citation["note"] == SEED_NOTE.name and citation["n"] == 1
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", body["answer"])}
+    assert markers and markers <= {c["n"] for c in body["citations"]}
+    for c in body["citations"]:  # every cited passage the answer quotes has its quoted lines inside it
+        assert all(c["start_line"] <= line <= c["end_line"] for line in c["highlight_lines"])
+
+
+def test_ask_not_covered_says_so_and_cites_nothing(client):
+    body = client.post("/api/ask", json={"question": "김치찌개 맛있게 끓이는 법 알려줘"}).json()
+    assert body["found"] is False and body["citations"] == []
+    assert "찾지 못했습니다" in body["answer"]
+
+
+def test_search_returns_ranked_passages(client):
+    body = client.post("/api/search", json={"query": "하이퍼바이저", "top_k": 2}).json()
+    assert len(body["results"]) == 2
+    assert body["results"][0]["score"] >= body["results"][1]["score"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "fragment"),
+    [
+        ({"question": ""}, "question: must not be empty"),
+        ({"question": "   \n\t "}, "question: must not be empty"),
+        ({"question": "가" * 2001}, "question: String should have at most 2000 characters"),
+        ({"question": "도커?", "top_k": 0}, "top_k: Input should be greater than or equal to 1"),
+        ({"question": "도커?", "top_k": 21}, "top_k: Input should be less than or equal to 20"),
+        ({"question": "도커?", "top_k": "many"}, "top_k: Input should be a valid integer"),
+        ({}, "question: Field required"),
+        ({"question": 42}, "question: Input should be a valid string"),
+    ],
+)
+def test_ask_bad_input_is_422_with_reason(client, payload, fragment):
+    response = client.post("/api/ask", json=payload)
+    assert response.status_code == 422
+    assert fragment in response.json()["detail"]
+
+
+def test_malformed_json_is_422_with_reason(client):
+    response = client.post("/api/ask", content='{"question": "도커'.encode(), headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "not valid JSON" in response.json()["detail"]
+
+
+def test_search_bad_input_is_422(client):
+    assert client.post("/api/search", json={"query": " "}).status_code == 422
+
+
+def test_reindex_reports_counts(client):
+    body = client.post("/api/reindex").json()
+    assert {k: body[k] for k in ("added", "changed", "removed", "unchanged")} == {
+        "added": 0, "changed": 0, "removed": 0, "unchanged": 1}
+    assert body["chunks"] >= 10 and "took_ms" in body
+
+
+def test_notes_list_and_read_raw_markdown(client):
+    notes = client.get("/api/notes").json()["notes"]
+    assert notes[0]["path"] == SEED_NOTE.name and notes[0]["chunks"] >= 10
+    response = client.get(f"/api/notes/{SEED_NOTE.name}")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/markdown")
+    assert response.text == SEED_NOTE.read_text(encoding="utf-8")
+    assert client.get("/api/notes/missing.md").status_code == 404
+
+
+def test_put_note_indexes_it_and_delete_removes_it(client, settings):
+    response = client.put("/api/notes/tools/podman.md", content=NOTE.encode(), headers={"content-type": "text/markdown"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["created"] is True and body["reindex"]["added"] == 1
+    hits = client.post("/api/search", json={"query": "포드맨 데몬", "top_k": 1}).json()["results"]
+    assert hits[0]["note"] == "tools/podman.md"
+    replaced = client.put("/api/notes/tools/podman.md", content=(NOTE + "\n추가 문장.\n").encode()).json()
+    assert replaced["created"] is False and replaced["reindex"]["changed"] == 1
+    assert client.delete("/api/notes/tools/podman.md").json()["reindex"]["removed"] == 1
+    assert all(r["note"] != "tools/podman.md" for r in client.post("/api/search", json={"query": "포드맨"}).json()["results"])
+    assert (settings.index_dir.parent / "trash").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("..%2Fescape.md", 400), ("notes.txt", 400), ("a%00b.md", 400), ("x" * 256 + ".md", 400), (".hidden.md", 400)],
+)
+def test_put_note_refuses_bad_paths(client, settings, path, status):
+    before = sorted(p.name for p in settings.corpus_dir.rglob("*"))
+    response = client.put(f"/api/notes/{path}", content=b"# x")
+    assert response.status_code == status, response.text
+    assert response.json()["detail"]
+    assert sorted(p.name for p in settings.corpus_dir.rglob("*")) == before
+
+
+def test_put_note_refuses_large_and_non_utf8(client, settings):
+    big = client.put("/api/notes/big.md", content=b"a" * (settings.max_note_bytes + 1))
+    assert big.status_code == 413 and "limit" in big.json()["detail"]
+    bad = client.put("/api/notes/bad.md", content=b"\xff\xfe\xfa")
+    assert bad.status_code == 400 and "UTF-8" in bad.json()["detail"]
+    assert not (settings.corpus_dir / "big.md").exists() and not (settings.corpus_dir / "bad.md").exists()
+
+
+def test_delete_missing_note_is_404(client):
+    assert client.delete("/api/notes/nothing.md").status_code == 404
