@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -39,10 +41,18 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self._model = None
         self.dim = 0
+        # torch keeps one OpenMP team per calling thread; web-server worker threads would each
+        # start their own and fight over the cores. One thread for queries, one for indexing.
+        self._query_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-query")
+        self._passage_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-passage")
+        self._load_lock = threading.Lock()
 
     def warm_up(self) -> None:
-        if self._model is not None:
-            return
+        with self._load_lock:
+            if self._model is None:
+                self._load()
+
+    def _load(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
@@ -62,10 +72,9 @@ class SentenceTransformerEmbedder:
         prompts = getattr(self._model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "document" if "document" in prompts else None
-        self.embed_queries(["warm up"])
+        self._query_thread.submit(self._encode, ["warm up"], self._query_prompt).result()
 
     def _encode(self, texts: list[str], prompt_name: str | None) -> np.ndarray:
-        self.warm_up()
         vectors = self._model.encode(
             [normalize_text(t) for t in texts],
             prompt_name=prompt_name,
@@ -77,10 +86,12 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt)
+        self.warm_up()
+        return self._query_thread.submit(self._encode, texts, self._query_prompt).result()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._passage_prompt)
+        self.warm_up()
+        return self._passage_thread.submit(self._encode, texts, self._passage_prompt).result()
 
 
 def create_embedder(settings: Settings) -> SentenceTransformerEmbedder:

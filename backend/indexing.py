@@ -8,6 +8,7 @@ disappear. A note that cannot be read is reported and skipped, the others still 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 import logging
 import time
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ def reindex(
     for record in previous.records if previous else []:
         old_by_note.setdefault(record.chunk.note, []).append(record)
 
+    # a note's words are judged by the analyser the live index uses (with its own words blocked)
+    vocabulary_analyzer = analyzers.for_vocabulary(*corpus_vocabulary(old_notes.values()))
     added = changed = unchanged = 0
     for path in store.list_paths():
         try:
@@ -84,12 +87,12 @@ def reindex(
             continue
         added += old is None
         changed += old is not None
-        words, pairs = analyzers.plain.note_vocabulary(text)
+        words, pairs = vocabulary_analyzer.note_vocabulary(text)
         notes.append(NoteRecord(path, digest, tuple(words), pairs))
         texts[path] = text
     removed = len(set(old_notes) - {n.path for n in notes} - {f.split(":", 1)[0] for f in failed})
 
-    analyzer = analyzers.for_vocabulary(*_corpus_vocabulary(notes))
+    analyzer = analyzers.for_vocabulary(*corpus_vocabulary(notes))
     stale_terms = _vocabulary_change(previous, analyzer) if previous else set()
 
     records: list[ChunkRecord] = []
@@ -148,7 +151,9 @@ def _analyse(chunk, analyzer: KoreanAnalyzer) -> ChunkRecord:
     return ChunkRecord(chunk, terms, sentences)
 
 
-def _corpus_vocabulary(notes) -> tuple[list[str], dict[str, str]]:
+def corpus_vocabulary(notes: Iterable[NoteRecord]) -> tuple[list[str], dict[str, str]]:
+    """The user words and English-Korean pairs that a set of notes brings, in a stable order."""
+    notes = list(notes)
     words = sorted({w for n in notes for w in n.user_words})
     pairs = {k: v for n in sorted(notes, key=lambda n: n.path) for k, v in n.pairs.items()}
     return words, pairs
@@ -156,7 +161,7 @@ def _corpus_vocabulary(notes) -> tuple[list[str], dict[str, str]]:
 
 def _vocabulary_change(previous: StoredIndex, analyzer: KoreanAnalyzer) -> set[str]:
     """Words whose chunks must be re-analysed because the dictionary around them changed."""
-    old_words, old_pairs = KoreanAnalyzer.vocabulary(*_corpus_vocabulary(previous.notes.values()))
+    old_words, old_pairs = KoreanAnalyzer.vocabulary(*corpus_vocabulary(previous.notes.values()))
     changed = set(old_words) ^ set(analyzer.user_words)
     changed |= {k for k in set(old_pairs) | set(analyzer.pairs) if old_pairs.get(k) != analyzer.pairs.get(k)}
     return {w.lower() for w in changed}

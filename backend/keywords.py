@@ -133,12 +133,15 @@ class KoreanAnalyzer:
     """Turns text into BM25 terms; holds one Kiwi with the corpus' user words (thread-safe reads)."""
 
     def __init__(self, user_words: Iterable[str] = (), pairs: dict[str, str] | None = None) -> None:
-        from kiwipiepy import Kiwi
+        from kiwipiepy import Kiwi, MorphemeSet
 
         self.user_words, self.pairs = self.vocabulary(user_words, pairs or {})
         self._kiwi = Kiwi()
         for word in self.user_words:
             self._kiwi.add_user_word(word, "NNP", 0.0)
+        corpus_words = [(w, "NNP") for w in self.user_words if w not in SEED_WORDS]
+        # note_vocabulary must judge words as a dictionary without the corpus' own words would
+        self._without_corpus_words = MorphemeSet(self._kiwi, corpus_words) if corpus_words else None
         self._lock = threading.Lock()
 
     @staticmethod
@@ -185,39 +188,28 @@ class KoreanAnalyzer:
             if " " not in english and english not in STOP_WORDS:
                 pairs[english] = korean
         with self._lock:
-            tokens = self._kiwi.tokenize(text)
+            tokens = self._kiwi.tokenize(text, blocklist=self._without_corpus_words)
             # nouns seen right before a particle: the contexts Kiwi got right in this note
             nouns = {
                 a.form
                 for a, b in zip(tokens, tokens[1:])
                 if a.tag in NOUN_TAGS and b.tag.startswith("J") and _HANGUL_NOUN.match(a.form)
             }
-            candidates = sorted(nouns - set(self.user_words))
+            candidates = sorted(nouns - set(SEED_WORDS))
             probes = [probe for noun in candidates for probe in (noun, f"그리고 {noun}는")]
-            analysed = self._kiwi.tokenize(probes) if probes else []
+            analysed = self._kiwi.tokenize(probes, blocklist=self._without_corpus_words) if probes else []
             forms = [{t.form for t in result} for result in analysed]
         unstable = [n for i, n in enumerate(candidates) if n not in forms[2 * i] or n not in forms[2 * i + 1]]
         return unstable, pairs
 
 
 class AnalyzerPool:
-    """Analysers by dictionary: a plain one to find a note's words, and one per corpus vocabulary.
+    """Analysers by corpus vocabulary; building a Kiwi takes seconds, so the most recent are kept."""
 
-    Building a Kiwi takes seconds, so the few most recent vocabularies are kept.
-    """
-
-    def __init__(self, keep: int = 3) -> None:
-        self._plain: KoreanAnalyzer | None = None
+    def __init__(self, keep: int = 2) -> None:
         self._by_vocabulary: dict[tuple, KoreanAnalyzer] = {}
         self._keep = keep
         self._lock = threading.Lock()
-
-    @property
-    def plain(self) -> KoreanAnalyzer:
-        with self._lock:
-            if self._plain is None:
-                self._plain = KoreanAnalyzer()
-            return self._plain
 
     def for_vocabulary(self, user_words: Iterable[str], pairs: dict[str, str]) -> KoreanAnalyzer:
         words, merged = KoreanAnalyzer.vocabulary(user_words, pairs)

@@ -18,7 +18,7 @@ from backend.answer import CoverageRule, compose_answer
 from backend.embedding import Embedder
 from backend.errors import ReindexBusyError
 from backend.index import load_index, sweep_generations
-from backend.indexing import reindex
+from backend.indexing import corpus_vocabulary, reindex
 from backend.keywords import AnalyzerPool
 from backend.models import Answer, Hit, ReindexReport
 from backend.notes import NoteStore
@@ -68,10 +68,7 @@ class NotesLibrary:
         sweep_generations(self.settings.index_dir)
         stored = load_index(self.settings.index_dir)
         if stored is not None:
-            analyzer = self._analyzers.for_vocabulary(
-                sorted({w for n in stored.notes.values() for w in n.user_words}),
-                {k: v for n in stored.notes.values() for k, v in n.pairs.items()},
-            )
+            analyzer = self._analyzers.for_vocabulary(*corpus_vocabulary(stored.notes.values()))
             self._retriever = HybridRetriever(stored, analyzer, self.fusion)
         return self.reindex(wait=True)
 
