@@ -19,24 +19,32 @@ import secrets
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from backend.bm25 import BM25Index
 from backend.models import Chunk
 
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
+FORMAT = "3"  # bump when the layout changes: an older generation is then rebuilt, not misread
+
+
+class UnreadableIndexError(Exception):
+    """The live generation cannot be used (older format, damaged files); it will be rebuilt."""
 SCHEMA = """
 CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE notes (
     path TEXT PRIMARY KEY,
     content_hash TEXT NOT NULL,
     user_words TEXT NOT NULL,      -- JSON list: unstable loanwords this note brings
-    pairs TEXT NOT NULL            -- JSON object: English term -> Korean form paired in this note
+    pairs TEXT NOT NULL,           -- JSON object: English term -> Korean form paired in this note
+    stamp TEXT NOT NULL            -- size:mtime_ns when indexed; a note with the same stamp is not re-read
 );
 CREATE TABLE chunks (
     row INTEGER PRIMARY KEY,       -- position of the chunk's vector in vectors.faiss
@@ -60,6 +68,7 @@ class NoteRecord:
     content_hash: str
     user_words: tuple[str, ...] = ()
     pairs: dict[str, str] = field(default_factory=dict)
+    stamp: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,15 @@ class ChunkRecord:
     chunk: Chunk
     terms: tuple[str, ...]
     sentences: tuple[Sentence, ...]
+    # the JSON these were read from, written back as is when the chunk did not change
+    stored_json: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+
+    def as_json(self) -> tuple[str, str]:
+        if self.stored_json is not None:
+            return self.stored_json
+        terms = json.dumps(list(self.terms), ensure_ascii=False)
+        sentences = json.dumps([[s.line_offset, s.text, list(s.terms)] for s in self.sentences], ensure_ascii=False)
+        return terms, sentences
 
 
 @dataclass
@@ -86,7 +104,7 @@ class StoredIndex:
     notes: dict[str, NoteRecord]
     records: list[ChunkRecord]
     vectors: faiss.Index
-    bm25: object | None  # bm25s.BM25, absent for an empty corpus
+    bm25: BM25Index
     generation: str = ""
 
     @property
@@ -112,17 +130,24 @@ def current_generation(index_dir: Path) -> Path | None:
 
 def load_index(index_dir: Path) -> StoredIndex | None:
     """The live generation, or None when there is none yet."""
-    import bm25s
-
     gen = current_generation(index_dir)
     if gen is None:
         return None
+    try:
+        return _load_generation(gen)
+    except (OSError, ValueError, KeyError, RuntimeError, sqlite3.Error) as exc:  # faiss raises RuntimeError
+        raise UnreadableIndexError(f"index generation {gen.name} cannot be read: {exc}") from exc
+
+
+def _load_generation(gen: Path) -> StoredIndex:
     con = sqlite3.connect(f"file:{gen / 'meta.sqlite'}?mode=ro", uri=True)
     try:
         info = dict(con.execute("SELECT key, value FROM info"))
+        if info.get("format") != FORMAT:
+            raise ValueError(f"format {info.get('format')!r}, this version writes {FORMAT!r}")
         notes = {
-            path: NoteRecord(path, h, tuple(json.loads(w)), json.loads(p))
-            for path, h, w, p in con.execute("SELECT path, content_hash, user_words, pairs FROM notes")
+            path: NoteRecord(path, h, tuple(json.loads(w)), json.loads(p), stamp)
+            for path, h, w, p, stamp in con.execute("SELECT path, content_hash, user_words, pairs, stamp FROM notes")
         }
         records = [_record_from_row(row) for row in con.execute(
             "SELECT id, note, heading, start_line, end_line, text, search_text, terms, sentences "
@@ -132,8 +157,8 @@ def load_index(index_dir: Path) -> StoredIndex | None:
         con.close()
     vectors = faiss.read_index(str(gen / "vectors.faiss"))
     if vectors.ntotal != len(records):
-        raise RuntimeError(f"index generation {gen.name} is inconsistent: {vectors.ntotal} vectors, {len(records)} chunks")
-    bm25 = bm25s.BM25.load(str(gen / "bm25"), load_vocab=True) if records else None
+        raise ValueError(f"index generation {gen.name} is inconsistent: {vectors.ntotal} vectors, {len(records)} chunks")
+    bm25 = BM25Index.load(gen / "bm25")
     return StoredIndex(info, notes, records, vectors, bm25, gen.name)
 
 
@@ -144,6 +169,7 @@ def _record_from_row(row: tuple) -> ChunkRecord:
         chunk,
         tuple(json.loads(terms)),
         tuple(Sentence(o, s, tuple(t)) for o, s, t in json.loads(sentences)),
+        stored_json=(terms, sentences),
     )
 
 
@@ -152,26 +178,25 @@ def write_index(
     info: dict[str, str],
     notes: list[NoteRecord],
     records: list[ChunkRecord],
-    vectors: np.ndarray,
+    vectors: Callable[[], np.ndarray],
 ) -> StoredIndex:
-    """Write a complete new generation, then switch CURRENT to it in one rename."""
-    import bm25s
+    """Write a complete new generation, then switch CURRENT to it in one rename.
 
+    `vectors` is called last, so the metadata is written while new chunks are still being embedded.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
+    info = {**info, "format": FORMAT}
     name = f"gen-{time.time_ns()}-{secrets.token_hex(3)}"
     gen = index_dir / f".{name}.tmp"
     gen.mkdir()
+    bm25 = BM25Index.build([r.terms for r in records])
+    bm25.save(gen / "bm25")
+    _write_sqlite(gen / "meta.sqlite", info, notes, records)
     dim = int(info["dim"])
     flat = faiss.IndexFlatIP(dim)
     if len(records):
-        flat.add(np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(records), dim))
+        flat.add(np.ascontiguousarray(vectors(), dtype=np.float32).reshape(len(records), dim))
     faiss.write_index(flat, str(gen / "vectors.faiss"))
-    bm25 = None
-    if records:
-        bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        bm25.index([list(r.terms) or [""] for r in records], show_progress=False)
-        bm25.save(str(gen / "bm25"), show_progress=False)
-    _write_sqlite(gen / "meta.sqlite", info, notes, records)
     _fsync_tree(gen)
     gen.rename(index_dir / name)
     _fsync(index_dir)
@@ -200,11 +225,17 @@ def sweep_generations(index_dir: Path, *, keep: str | None = None) -> None:
 def _write_sqlite(path: Path, info: dict[str, str], notes: list[NoteRecord], records: list[ChunkRecord]) -> None:
     con = sqlite3.connect(path)
     try:
+        # a new file nobody reads until CURRENT names it; the whole folder is fsynced after
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
         con.executescript(SCHEMA)
         con.executemany("INSERT INTO info VALUES (?, ?)", sorted(info.items()))
         con.executemany(
-            "INSERT INTO notes VALUES (?, ?, ?, ?)",
-            [(n.path, n.content_hash, json.dumps(list(n.user_words)), json.dumps(n.pairs, ensure_ascii=False)) for n in notes],
+            "INSERT INTO notes VALUES (?, ?, ?, ?, ?)",
+            [
+                (n.path, n.content_hash, json.dumps(list(n.user_words)), json.dumps(n.pairs, ensure_ascii=False), n.stamp)
+                for n in notes
+            ],
         )
         con.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -218,8 +249,7 @@ def _write_sqlite(path: Path, info: dict[str, str], notes: list[NoteRecord], rec
                     r.chunk.end_line,
                     r.chunk.text,
                     r.chunk.search_text,
-                    json.dumps(list(r.terms), ensure_ascii=False),
-                    json.dumps([[s.line_offset, s.text, list(s.terms)] for s in r.sentences], ensure_ascii=False),
+                    *r.as_json(),
                 )
                 for row, r in enumerate(records)
             ],

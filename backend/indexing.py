@@ -8,10 +8,11 @@ disappear. A note that cannot be read is reported and skipped, the others still 
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -71,24 +72,30 @@ def reindex(
     vocabulary_analyzer = analyzers.for_vocabulary(*corpus_vocabulary(old_notes.values()))
     added = changed = unchanged = 0
     for path in store.list_paths():
+        old = old_notes.get(path)
         try:
-            raw = store.read_bytes(path)
+            stamp = store.stamp_listed(path)
+            if old is not None and old.stamp == stamp:  # same size and mtime: not read again
+                unchanged += 1
+                notes.append(old)
+                kept_records[path] = old_by_note.get(path, [])
+                continue
+            raw = store.read_listed(path)
             text = normalize_text(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             log.warning("skipping note %s: %s", path, exc)
             failed.append(f"{path}: {exc}")
             continue
         digest = content_hash(raw)
-        old = old_notes.get(path)
-        if old is not None and old.content_hash == digest:
+        if old is not None and old.content_hash == digest:  # touched, not changed
             unchanged += 1
-            notes.append(old)
+            notes.append(replace(old, stamp=stamp))
             kept_records[path] = old_by_note.get(path, [])
             continue
         added += old is None
         changed += old is not None
         words, pairs = vocabulary_analyzer.note_vocabulary(text)
-        notes.append(NoteRecord(path, digest, tuple(words), pairs))
+        notes.append(NoteRecord(path, digest, tuple(words), pairs, stamp))
         texts[path] = text
     removed = len(set(old_notes) - {n.path for n in notes} - {f.split(":", 1)[0] for f in failed})
 
@@ -97,6 +104,7 @@ def reindex(
 
     records: list[ChunkRecord] = []
     retokenized = 0
+    phases = {"scan": time.perf_counter()}
     for note in notes:
         if note.path in texts:
             for chunk in split_note(note.path, texts[note.path], max_chars=chunk_chars):
@@ -114,20 +122,20 @@ def reindex(
         took = (time.perf_counter() - started) * 1000
         report = ReindexReport(unchanged=unchanged, chunks=len(records), failed=tuple(failed))
         return IndexResult(previous, analyzer, report, took)  # nothing changed: keep the live generation
+    phases["analyse"] = time.perf_counter()
     known = previous.vector_of() if previous else {}
     missing = sorted({r.chunk.search_text for r in records if r.chunk.search_text not in known})
-    if missing:
-        fresh = embedder.embed_passages(missing)
-        known.update(zip(missing, fresh))
-    dim = embedder.dim
-    vectors = np.stack([known[r.chunk.search_text] for r in records]) if records else np.zeros((0, dim), np.float32)
-    info = {
-        "model": embedder.name,
-        "dim": str(dim),
-        "chunk_chars": str(chunk_chars),
-        "built_at": str(time.time()),
-    }
-    stored = write_index(index_dir, info, notes, records, vectors)
+    info = {"model": embedder.name, "dim": str(embedder.dim), "chunk_chars": str(chunk_chars), "built_at": str(time.time())}
+    with ThreadPoolExecutor(1, thread_name_prefix="reindex-embed") as pool:
+        pending = pool.submit(embedder.embed_passages, missing) if missing else None
+
+        def vectors() -> np.ndarray:
+            if pending is not None:
+                known.update(zip(missing, pending.result()))
+            return np.stack([known[r.chunk.search_text] for r in records])
+
+        stored = write_index(index_dir, info, notes, records, vectors)  # metadata is written meanwhile
+    phases["embed + write"] = time.perf_counter()
     report = ReindexReport(
         added=added,
         changed=changed,
@@ -138,7 +146,9 @@ def reindex(
         failed=tuple(failed),
     )
     took = (time.perf_counter() - started) * 1000
-    log.info("reindexed in %.0f ms: %s", took, report)
+    marks = [started, *phases.values()]
+    split = ", ".join(f"{name} {(b - a) * 1000:.0f}" for name, a, b in zip(phases, marks, marks[1:]))
+    log.info("reindexed in %.0f ms (%s ms): %s", took, split, report)
     return IndexResult(stored, analyzer, report, took)
 
 

@@ -143,6 +143,7 @@ class KoreanAnalyzer:
         # note_vocabulary must judge words as a dictionary without the corpus' own words would
         self._without_corpus_words = MorphemeSet(self._kiwi, corpus_words) if corpus_words else None
         self._lock = threading.Lock()
+        self._kiwi.tokenize("준비")  # Kiwi compiles its dictionary on first use: pay it here, not in a query
 
     @staticmethod
     def vocabulary(user_words: Iterable[str], pairs: dict[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:

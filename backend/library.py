@@ -17,7 +17,7 @@ import numpy as np
 from backend.answer import CoverageRule, compose_answer
 from backend.embedding import Embedder
 from backend.errors import ReindexBusyError
-from backend.index import load_index, sweep_generations
+from backend.index import UnreadableIndexError, load_index, sweep_generations
 from backend.indexing import corpus_vocabulary, reindex
 from backend.keywords import AnalyzerPool
 from backend.models import Answer, Hit, ReindexReport
@@ -66,7 +66,11 @@ class NotesLibrary:
         self.embedder.warm_up()
         self.settings.index_dir.mkdir(parents=True, exist_ok=True)
         sweep_generations(self.settings.index_dir)
-        stored = load_index(self.settings.index_dir)
+        try:
+            stored = load_index(self.settings.index_dir)
+        except UnreadableIndexError as exc:
+            log.warning("%s; rebuilding the index from the notes", exc)
+            stored = None
         if stored is not None:
             analyzer = self._analyzers.for_vocabulary(*corpus_vocabulary(stored.notes.values()))
             self._retriever = HybridRetriever(stored, analyzer, self.fusion)

@@ -27,18 +27,29 @@ class NoteStore:
         """Every Markdown note under the corpus, as sorted relative paths; hidden folders are skipped."""
         if not self.root.is_dir():
             return []
-        root = self.root.resolve()
+        root = os.path.realpath(self.root)
         paths = []
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for dirpath, dirnames, filenames in os.walk(root):  # symlinked folders are not followed
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            relative = os.path.relpath(dirpath, root).replace(os.sep, "/")
             for name in filenames:
                 if not name.endswith(".md") or name.startswith("."):
                     continue
-                full = Path(dirpath) / name
-                if not full.resolve().is_relative_to(root) or not full.is_file():
+                full = os.path.join(dirpath, name)
+                if os.path.islink(full) and not os.path.realpath(full).startswith(root + os.sep):
                     continue  # a symlink leading out of the corpus is not a note of this corpus
-                paths.append(full.relative_to(root).as_posix())
+                paths.append(name if relative == "." else f"{relative}/{name}")
         return sorted(paths)
+
+    def stamp_listed(self, path: str) -> str:
+        """Size and modification time of a listed note: unchanged stamps mean an unchanged note."""
+        info = os.stat(os.path.join(self.root, path))
+        return f"{info.st_size}:{info.st_mtime_ns}"
+
+    def read_listed(self, path: str) -> bytes:
+        """Read a path that list_paths() returned (already checked; no second resolve per file)."""
+        with open(os.path.join(self.root, path), "rb") as handle:
+            return handle.read()
 
     def resolve(self, path: str) -> Path:
         """The file for a user-given note path; refuses anything that would leave the corpus."""

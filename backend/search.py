@@ -39,7 +39,6 @@ class HybridRetriever:
         self.index = index
         self.analyzer = analyzer
         self.fusion = fusion or FusionConfig()
-        self._doc_freq = _document_frequencies(index.records)
 
     @property
     def size(self) -> int:
@@ -62,18 +61,17 @@ class HybridRetriever:
         return SearchResult(hits, tuple(self.index.records[row] for row in order), terms, idf)
 
     def idf(self, term: str) -> float:
-        df = self._doc_freq.get(term, 0)
-        return float(np.log(1 + (self.size - df + 0.5) / (df + 0.5)))
+        return float(np.log(1 + (self.size - (df := self._document_frequency(term)) + 0.5) / (df + 0.5)))
+
+    def _document_frequency(self, term: str) -> int:
+        return self.index.bm25.document_frequency(term)
 
     def _dense(self, query_vector: np.ndarray, n: int) -> dict[int, float]:
         scores, rows = self.index.vectors.search(query_vector.reshape(1, -1).astype(np.float32), n)
         return {int(r): float(s) for r, s in zip(rows[0], scores[0]) if r >= 0}
 
     def _keyword(self, terms: tuple[str, ...]) -> np.ndarray:
-        known = [t for t in terms if t in self.index.bm25.vocab_dict]
-        if not known:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.index.bm25.get_scores(known), dtype=np.float32)
+        return self.index.bm25.scores(list(terms))
 
     def _fuse(self, dense: dict[int, float], keyword: np.ndarray, n: int) -> dict[int, float]:
         method = self.fusion.method
@@ -103,11 +101,3 @@ class HybridRetriever:
             k_norm = float(keyword[row]) / top_keyword if top_keyword > 0 else 0.0
             fused[row] = w * d_norm + (1 - w) * k_norm
         return fused
-
-
-def _document_frequencies(records: list[ChunkRecord]) -> dict[str, int]:
-    freq: dict[str, int] = {}
-    for record in records:
-        for term in set(record.terms):
-            freq[term] = freq.get(term, 0) + 1
-    return freq

@@ -33,6 +33,7 @@ from backend.evaluation import load_devset  # noqa: E402
 from backend.keywords import AnalyzerPool  # noqa: E402
 from backend.library import NotesLibrary  # noqa: E402
 from backend.settings import Settings  # noqa: E402
+from bench.bare_encode import BareEncoder  # noqa: E402
 
 MODELS = ROOT / "data" / "models"
 
@@ -40,24 +41,6 @@ MODELS = ROOT / "data" / "models"
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-class BareEncoder:
-    """bench/bare_encode.py in its own process, driven over a pipe."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_encode.py")], cwd=ROOT,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert json.loads(self.process.stdout.readline())["ready"]
-
-    def ask(self, job: dict) -> dict:
-        self.process.stdin.write(json.dumps(job, ensure_ascii=False) + "\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait()
 
 
 def start_api(tmp: Path, port: int) -> subprocess.Popen:

@@ -106,3 +106,14 @@ def test_killed_reindex_restarts_into_old_or_new_state(tmp_path, analyzers):
     leftovers = [p.name for p in index_dir.iterdir() if p.name not in (CURRENT, library.retriever.index.generation)]
     assert leftovers == []
     assert (corpus / SEED_NOTE.name).exists()  # the user's note is never touched by indexing
+
+
+def test_unreadable_index_is_rebuilt_not_fatal(settings, embedder, analyzers):
+    first = NotesLibrary(settings, embedder, analyzers=analyzers)
+    first.open()
+    generation = settings.index_dir / first.retriever.index.generation
+    (generation / "vectors.faiss").write_bytes(b"damaged")
+    again = NotesLibrary(settings, HashingEmbedder(), analyzers=analyzers)
+    report = again.open().report
+    assert report.added == 1 and report.chunks == len(first.retriever.index.records)
+    assert again.retriever.index.generation != first.retriever.index.generation
