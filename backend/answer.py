@@ -22,6 +22,7 @@ _YES_NO = re.compile(
     r"^(is|are|does|do|can|should|will|would|must)\b)",
     re.IGNORECASE,
 )
+_HANGUL = re.compile(r"[가-힣]")
 _NEGATIVE = re.compile(r"^(no|nope|아니[다요오]?|아닙니다|아니요|그렇지\s*않|없다)\b", re.IGNORECASE)
 _POSITIVE = re.compile(r"^(yes|예|네|그렇다|맞다|맞습니다|정답)\b", re.IGNORECASE)
 
@@ -59,20 +60,25 @@ class CoverageRule:
         return ev.coverage + self.dense_weight * (ev.dense - self.dense_pivot) >= self.threshold
 
 
-def evidence(result: SearchResult, passages: int) -> Evidence:
+def evidence(question: str, result: SearchResult, passages: int) -> Evidence:
     terms = set(result.query_terms)
     present: set[str] = set()
     for record in result.records[:passages]:
         present |= set(record.terms)
+    # in an English question, a word no note contains is more likely untranslated (notes are
+    # Korean) than off-topic: half weight. In a Korean question it is a name, full weight.
+    english = not _HANGUL.search(question)
+    weight = {t: 0.5 if english and t.isascii() and result.idf.get(t, 0.0) >= result.max_idf else 1.0 for t in terms}
+    total = sum(weight.values())
     return Evidence(
-        coverage=len(terms & present) / len(terms) if terms else 0.0,
+        coverage=sum(w for t, w in weight.items() if t in present) / total if total else 0.0,
         dense=max((h.dense for h in result.hits), default=0.0),
     )
 
 
 def compose_answer(question: str, result: SearchResult, rule: CoverageRule | None = None) -> ComposedAnswer:
     rule = rule or CoverageRule()
-    if not result.hits or not rule.covers(evidence(result, rule.passages)):
+    if not result.hits or not rule.covers(evidence(question, result, rule.passages)):
         return ComposedAnswer(NOT_FOUND, False, {})
     weights = {t: result.idf.get(t, 0.0) for t in set(result.query_terms)}
     parts: list[str] = []

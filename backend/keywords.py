@@ -86,6 +86,34 @@ GLOSSARY: dict[str, str] = {
     "opensource": "오픈소스",
     "always": "항상",
     "relationship": "관계",
+    "daemon": "데몬",
+    "root": "루트",
+    "security": "보안",
+    "backup": "백업",
+    "restore": "복구",
+    "recovery": "복구",
+    "branch": "브랜치",
+    "merge": "병합",
+    "install": "설치",
+    "setting": "설정",
+    "settings": "설정",
+    "config": "설정",
+    "configuration": "설정",
+    "file": "파일",
+    "files": "파일",
+    "user": "사용자",
+    "users": "사용자",
+    "permission": "권한",
+    "permissions": "권한",
+    "log": "로그",
+    "logs": "로그",
+    "error": "오류",
+    "errors": "오류",
+    "memory": "메모리",
+    "cpu": "cpu",
+    "storage": "저장",
+    "volume": "볼륨",
+    "volumes": "볼륨",
     "relation": "관계",
     "difference": "다르",
     "different": "다르",
@@ -121,7 +149,13 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "언제나": ("항상",),
     "k8s": ("쿠버네티스",),
 }
-SEED_WORDS = ("파일", "도커", "쿠버네티스", "하이퍼바이저", "컨테이너", "가상머신", "레거시", "애플리케이션")
+# Transliterated loanwords Kiwi may cut apart ("데몬이" -> 데 + 몬): always whole words.
+SEED_WORDS = (
+    "도커", "컨테이너", "쿠버네티스", "하이퍼바이저", "가상머신", "이미지", "엔진", "리눅스", "윈도우", "호스트",
+    "게스트", "인스턴스", "네트워크", "네트워킹", "라이센스", "라이선스", "리소스", "레거시", "애플리케이션", "머신",
+    "서버", "하드웨어", "소프트웨어", "플랫폼", "클러스터", "오케스트레이션", "트래픽", "서비스", "오픈소스", "데몬",
+    "루트", "백업", "브랜치", "파일", "로그", "메모리", "볼륨", "데이터베이스", "스냅샷",
+)
 
 _PAIR = re.compile(r"([가-힣]{2,})\s*\(\s*([A-Za-z][A-Za-z0-9 .+-]{1,40}?)\s*\)|([A-Za-z][A-Za-z0-9.+-]{1,40})\s*\(\s*([가-힣]{2,})\s*\)")
 _LATIN = re.compile(r"[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*")
@@ -200,8 +234,9 @@ class KoreanAnalyzer:
             probes = [probe for noun in candidates for probe in (noun, f"그리고 {noun}는")]
             analysed = self._kiwi.tokenize(probes, blocklist=self._without_corpus_words) if probes else []
             forms = [{t.form for t in result} for result in analysed]
-        unstable = [n for i, n in enumerate(candidates) if n not in forms[2 * i] or n not in forms[2 * i + 1]]
-        return unstable, pairs
+        unstable = {n for i, n in enumerate(candidates) if n not in forms[2 * i] or n not in forms[2 * i + 1]}
+        unstable |= {korean for korean in pairs.values() if _HANGUL_NOUN.match(korean) and korean not in SEED_WORDS}
+        return sorted(unstable), pairs
 
 
 class AnalyzerPool:

@@ -30,6 +30,7 @@ class SearchResult:
     records: tuple[ChunkRecord, ...]  # the indexed chunk behind each hit (sentences, terms)
     query_terms: tuple[str, ...]
     idf: dict[str, float]  # inverse document frequency of each query term in the corpus
+    max_idf: float = 0.0  # the idf of a term no chunk holds
 
 
 class HybridRetriever:
@@ -49,6 +50,7 @@ class HybridRetriever:
         idf = {t: self.idf(t) for t in terms}
         if not self.size:
             return SearchResult((), (), terms, idf)
+        max_idf = self.idf("\0")
         n = min(self.size, max(CANDIDATES, top_k))
         dense = self._dense(query_vector, n)
         keyword = self._keyword(terms)
@@ -58,7 +60,7 @@ class HybridRetriever:
             Hit(self.index.records[row].chunk, float(fused[row]), float(dense.get(row, 0.0)), float(keyword[row]))
             for row in order
         )
-        return SearchResult(hits, tuple(self.index.records[row] for row in order), terms, idf)
+        return SearchResult(hits, tuple(self.index.records[row] for row in order), terms, idf, max_idf)
 
     def idf(self, term: str) -> float:
         return float(np.log(1 + (self.size - (df := self._document_frequency(term)) + 0.5) / (df + 0.5)))
