@@ -5,7 +5,6 @@ FROM ${PYTHON_IMAGE}
 
 # Where the CPU build of torch comes from: the public CPU wheel index by default. A folder
 # ./wheels (git-ignored) in the build context may hold a torch CPU wheel to use instead.
-# hadolint ignore=DL3064
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 ARG TORCH_VERSION=2.13.0
 
@@ -13,7 +12,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HF_HUB_OFFLINE=1 \
-    TOKENIZERS_PARALLELISM=false \
     NOTES_HOST=0.0.0.0 \
     NOTES_PORT=8000 \
     NOTES_CORPUS_DIR=/app/corpus \

@@ -107,7 +107,6 @@ log "hadolint"
 "$ROOT/.venv/bin/hadolint" "$ROOT/Dockerfile" || fail "hadolint found problems in the Dockerfile"
 "$CACHE/bin/docker-compose" -f "$ROOT/docker-compose.yml" config --quiet || fail "docker-compose.yml is not valid"
 
-# a public index URL carries no secret; DL3064 is silenced on that line only
 # ---- 3. build ----------------------------------------------------------------------------
 BUILD_ARGS=()
 LOCAL_TORCH=$(ls /opt/wheels/torch-2.13.0+cpu-*.whl 2>/dev/null | head -1 || true)
