@@ -27,3 +27,7 @@ class NoteNotFoundError(NotesError):
 
 class ReindexBusyError(NotesError):
     """Another reindex is already running."""
+
+
+class NoteStorageError(NotesError):
+    """The corpus folder cannot be written (permissions, full disk)."""

@@ -18,6 +18,7 @@ from backend.errors import (
     ModelUnavailableError,
     NoteNotFoundError,
     NotesError,
+    NoteStorageError,
     NoteTooLargeError,
     ReindexBusyError,
 )
@@ -35,6 +36,7 @@ STATUS_OF = {
     ReindexBusyError: 409,
     NoteTooLargeError: 413,
     ModelUnavailableError: 503,
+    NoteStorageError: 503,
 }
 
 

@@ -12,7 +12,13 @@ import tempfile
 import time
 from pathlib import Path, PurePosixPath
 
-from backend.errors import InvalidNoteError, InvalidNotePathError, NoteNotFoundError, NoteTooLargeError
+from backend.errors import (
+    InvalidNoteError,
+    InvalidNotePathError,
+    NoteNotFoundError,
+    NoteStorageError,
+    NoteTooLargeError,
+)
 
 MAX_NAME_BYTES = 255
 
@@ -94,10 +100,13 @@ class NoteStore:
         except UnicodeDecodeError as exc:
             raise InvalidNoteError(f"note body is not valid UTF-8 ({exc}); save it as UTF-8 and try again") from exc
         created = not full.exists()
-        if not created:
-            self._keep_copy(path, full)
-        full.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".tmp", dir=full.parent)
+        try:
+            if not created:
+                self._keep_copy(path, full)
+            full.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".tmp", dir=full.parent)
+        except OSError as exc:
+            raise NoteStorageError(f"cannot write note {path!r}: {exc.strerror}; check the corpus folder's permissions") from exc
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body)
@@ -114,8 +123,11 @@ class NoteStore:
         full = self.resolve(path)
         if not full.is_file():
             raise NoteNotFoundError(f"no note {path!r} in the corpus")
-        self._keep_copy(path, full)
-        full.unlink()
+        try:
+            self._keep_copy(path, full)
+            full.unlink()
+        except OSError as exc:
+            raise NoteStorageError(f"cannot delete note {path!r}: {exc.strerror}; check the corpus folder's permissions") from exc
 
     def _keep_copy(self, path: str, full: Path) -> None:
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from backend.errors import InvalidNoteError, InvalidNotePathError, NoteNotFoundError, NoteTooLargeError
+from backend.errors import InvalidNoteError, InvalidNotePathError, NoteNotFoundError, NoteStorageError, NoteTooLargeError
 from backend.notes import NoteStore
 
 
@@ -60,3 +60,18 @@ def test_write_refuses_large_and_non_utf8_bodies(store):
     with pytest.raises(InvalidNoteError):
         store.write("bad.md", b"\xff\xfe\x00bad")
     assert store.list_paths() == []
+
+
+def test_write_into_read_only_corpus_is_a_clear_error(store):
+    store.root.chmod(0o555)
+    try:
+        if os.access(store.root, os.W_OK):  # running as root: permissions do not bind, use a file in the way
+            store.root.chmod(0o755)
+            (store.root / "sub").write_text("a file where a folder should be")
+            with pytest.raises(NoteStorageError, match="cannot write note"):
+                store.write("sub/n.md", b"# x")
+        else:
+            with pytest.raises(NoteStorageError, match="cannot write note"):
+                store.write("n.md", b"# x")
+    finally:
+        store.root.chmod(0o755)

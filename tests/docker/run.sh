@@ -52,13 +52,13 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- 1. engine --------------------------------------------------------------------------
-if ! [ -x /usr/bin/dockerd ] || ! command -v debootstrap >/dev/null; then
+if ! [ -x /usr/sbin/dockerd ] || ! [ -x /usr/sbin/debootstrap ]; then
   log "installing docker.io and debootstrap"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null
 fi
 mkdir -p "$CACHE/data" "$CACHE/bin" "$RUN_DIR/exec"
 log "starting dockerd (data root $CACHE/data, socket $SOCK)"
-/usr/bin/dockerd --data-root "$CACHE/data" --exec-root "$RUN_DIR/exec" -H "unix://$SOCK" \
+/usr/sbin/dockerd --data-root "$CACHE/data" --exec-root "$RUN_DIR/exec" -H "unix://$SOCK" \
   --pidfile "$RUN_DIR/dockerd.pid" --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
   >"$RUN_DIR/dockerd.log" 2>&1 &
 DOCKERD_PID=$!
