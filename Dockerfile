@@ -40,5 +40,5 @@ COPY --chown=notes:notes corpus/ corpus/
 USER 10001
 EXPOSE 8000 8501
 HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=5 \
-    CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/api/health', timeout=4).status != 200)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/api/health' % os.environ.get('NOTES_PORT', '8000'), timeout=4)"]
 CMD ["python", "-m", "backend", "serve"]

