@@ -7,8 +7,8 @@ of a 2,000-chunk corpus; here it is a few vectorised steps. Saved beside the FAI
 from __future__ import annotations
 
 import json
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np

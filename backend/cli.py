@@ -43,9 +43,22 @@ def cmd_ask(args: argparse.Namespace) -> None:
     library.open()
     timed = library.ask(args.question, args.top_k)
     if args.json:
-        hits = [{"n": i + 1, "note": h.chunk.note, "heading": h.chunk.heading, "start_line": h.chunk.start_line,
-                 "end_line": h.chunk.end_line, "score": round(h.score, 4)} for i, h in enumerate(timed.answer.citations)]
-        print(json.dumps({"answer": timed.answer.text, "found": timed.answer.found, "citations": hits}, ensure_ascii=False))
+        hits = [
+            {
+                "n": i + 1,
+                "note": h.chunk.note,
+                "heading": h.chunk.heading,
+                "start_line": h.chunk.start_line,
+                "end_line": h.chunk.end_line,
+                "score": round(h.score, 4),
+            }
+            for i, h in enumerate(timed.answer.citations)
+        ]
+        print(
+            json.dumps(
+                {"answer": timed.answer.text, "found": timed.answer.found, "citations": hits}, ensure_ascii=False
+            )
+        )
         return
     print(timed.answer.text)
     for i, hit in enumerate(timed.answer.citations, start=1):
@@ -76,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m backend", description="Q&A over your Markdown notes.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("prepare-model", help="build the bundled embedding model (offline)").set_defaults(run=cmd_prepare_model)
+    sub.add_parser("prepare-model", help="build the bundled embedding model (offline)").set_defaults(
+        run=cmd_prepare_model
+    )
     sub.add_parser("index", help="index new, changed and deleted notes").set_defaults(run=cmd_index)
     ask = sub.add_parser("ask", help="answer a question from the notes")
     ask.add_argument("question")

@@ -37,6 +37,8 @@ FORMAT = "3"  # bump when the layout changes: an older generation is then rebuil
 
 class UnreadableIndexError(Exception):
     """The live generation cannot be used (older format, damaged files); it will be rebuilt."""
+
+
 SCHEMA = """
 CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE notes (
@@ -149,15 +151,20 @@ def _load_generation(gen: Path) -> StoredIndex:
             path: NoteRecord(path, h, tuple(json.loads(w)), json.loads(p), stamp)
             for path, h, w, p, stamp in con.execute("SELECT path, content_hash, user_words, pairs, stamp FROM notes")
         }
-        records = [_record_from_row(row) for row in con.execute(
-            "SELECT id, note, heading, start_line, end_line, text, search_text, terms, sentences "
-            "FROM chunks ORDER BY row"
-        )]
+        records = [
+            _record_from_row(row)
+            for row in con.execute(
+                "SELECT id, note, heading, start_line, end_line, text, search_text, terms, sentences "
+                "FROM chunks ORDER BY row"
+            )
+        ]
     finally:
         con.close()
     vectors = faiss.read_index(str(gen / "vectors.faiss"))
     if vectors.ntotal != len(records):
-        raise ValueError(f"index generation {gen.name} is inconsistent: {vectors.ntotal} vectors, {len(records)} chunks")
+        raise ValueError(
+            f"index generation {gen.name} is inconsistent: {vectors.ntotal} vectors, {len(records)} chunks"
+        )
     bm25 = BM25Index.load(gen / "bm25")
     return StoredIndex(info, notes, records, vectors, bm25, gen.name)
 
@@ -233,7 +240,13 @@ def _write_sqlite(path: Path, info: dict[str, str], notes: list[NoteRecord], rec
         con.executemany(
             "INSERT INTO notes VALUES (?, ?, ?, ?, ?)",
             [
-                (n.path, n.content_hash, json.dumps(list(n.user_words)), json.dumps(n.pairs, ensure_ascii=False), n.stamp)
+                (
+                    n.path,
+                    n.content_hash,
+                    json.dumps(list(n.user_words)),
+                    json.dumps(n.pairs, ensure_ascii=False),
+                    n.stamp,
+                )
                 for n in notes
             ],
         )

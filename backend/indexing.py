@@ -8,10 +8,10 @@ disappear. A note that cannot be read is reported and skipped, the others still 
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable
 import logging
 import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,7 +52,9 @@ def reindex(
     started = time.perf_counter()
     embedder.warm_up()
     if previous is not None and previous.model != embedder.name:
-        log.warning("index was built with %r, the model is now %r: re-embedding every chunk", previous.model, embedder.name)
+        log.warning(
+            "index was built with %r, the model is now %r: re-embedding every chunk", previous.model, embedder.name
+        )
         previous = None
     if previous is not None and previous.info.get("chunk_chars") != str(chunk_chars):
         log.info("chunk size changed to %d: re-chunking every note", chunk_chars)
@@ -118,14 +120,23 @@ def reindex(
     if retokenized:
         log.info("dictionary changed: re-analysed %d chunks (no re-embedding)", retokenized)
 
-    if previous is not None and not (added or changed or removed or retokenized) and len(records) == len(previous.records):
+    if (
+        previous is not None
+        and not (added or changed or removed or retokenized)
+        and len(records) == len(previous.records)
+    ):
         took = (time.perf_counter() - started) * 1000
         report = ReindexReport(unchanged=unchanged, chunks=len(records), failed=tuple(failed))
         return IndexResult(previous, analyzer, report, took)  # nothing changed: keep the live generation
     phases["analyse"] = time.perf_counter()
     known = previous.vector_of() if previous else {}
     missing = sorted({r.chunk.search_text for r in records if r.chunk.search_text not in known})
-    info = {"model": embedder.name, "dim": str(embedder.dim), "chunk_chars": str(chunk_chars), "built_at": str(time.time())}
+    info = {
+        "model": embedder.name,
+        "dim": str(embedder.dim),
+        "chunk_chars": str(chunk_chars),
+        "built_at": str(time.time()),
+    }
     with ThreadPoolExecutor(1, thread_name_prefix="reindex-embed") as pool:
         pending = pool.submit(embedder.embed_passages, missing) if missing else None
 

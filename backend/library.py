@@ -53,7 +53,9 @@ class NotesLibrary:
     ) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.store = NoteStore(settings.corpus_dir, settings.index_dir.parent / "trash", max_bytes=settings.max_note_bytes)
+        self.store = NoteStore(
+            settings.corpus_dir, settings.index_dir.parent / "trash", max_bytes=settings.max_note_bytes
+        )
         self.fusion = fusion or FusionConfig()
         self.rule = rule or CoverageRule()
         self._analyzers = analyzers or AnalyzerPool()
@@ -117,7 +119,11 @@ class NotesLibrary:
                 self._analyzers,
                 chunk_chars=self.settings.chunk_chars,
             )
-            if self._retriever is None or result.index is not previous or result.analyzer is not self._retriever.analyzer:
+            if (
+                self._retriever is None
+                or result.index is not previous
+                or result.analyzer is not self._retriever.analyzer
+            ):
                 self._retriever = HybridRetriever(result.index, result.analyzer, self.fusion)
             return TimedReport(result.report, result.took_ms)
         finally:

@@ -94,7 +94,9 @@ class NoteStore:
         """Create or replace a note atomically; returns True when it was created."""
         full = self.resolve(path)
         if len(body) > self.max_bytes:
-            raise NoteTooLargeError(f"note is {len(body)} bytes; the limit is {self.max_bytes} bytes (NOTES_MAX_NOTE_BYTES)")
+            raise NoteTooLargeError(
+                f"note is {len(body)} bytes; the limit is {self.max_bytes} bytes (NOTES_MAX_NOTE_BYTES)"
+            )
         try:
             body.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -106,7 +108,9 @@ class NoteStore:
             full.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".tmp", dir=full.parent)
         except OSError as exc:
-            raise NoteStorageError(f"cannot write note {path!r}: {exc.strerror}; check the corpus folder's permissions") from exc
+            raise NoteStorageError(
+                f"cannot write note {path!r}: {exc.strerror}; check the corpus folder's permissions"
+            ) from exc
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body)
@@ -127,7 +131,9 @@ class NoteStore:
             self._keep_copy(path, full)
             full.unlink()
         except OSError as exc:
-            raise NoteStorageError(f"cannot delete note {path!r}: {exc.strerror}; check the corpus folder's permissions") from exc
+            raise NoteStorageError(
+                f"cannot delete note {path!r}: {exc.strerror}; check the corpus folder's permissions"
+            ) from exc
 
     def _keep_copy(self, path: str, full: Path) -> None:
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"

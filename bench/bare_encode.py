@@ -21,8 +21,9 @@ class BareEncoder:
     """This script in its own process, driven over a pipe by the benchmarks."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, str(Path(__file__))], cwd=ROOT,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__))], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         assert json.loads(self.process.stdout.readline())["ready"]
 
     def ask(self, job: dict) -> dict:
@@ -49,8 +50,13 @@ def main() -> None:
             model.encode(job["query"], prompt_name="query", normalize_embeddings=True, show_progress_bar=False)
             reply = {"ms": (time.perf_counter() - started) * 1000}
         else:
-            model.encode(job["passages"], prompt_name="document", batch_size=32, normalize_embeddings=True,
-                         show_progress_bar=False)
+            model.encode(
+                job["passages"],
+                prompt_name="document",
+                batch_size=32,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
             reply = {"s": time.perf_counter() - started}
         print(json.dumps(reply), flush=True)
 

@@ -33,10 +33,15 @@ def main() -> None:
     args = parser.parse_args()
     devset = load_devset(ROOT / "tests/data/devset.json")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(corpus_dir=ROOT / "corpus", index_dir=Path(tmp) / "index", chunk_chars=args.chunk_chars,
-                            models_dir=ROOT / "data/models")
-        library = NotesLibrary(settings, create_embedder(settings),
-                               fusion=FusionConfig(args.fusion, args.weight, args.rrf_k))
+        settings = Settings(
+            corpus_dir=ROOT / "corpus",
+            index_dir=Path(tmp) / "index",
+            chunk_chars=args.chunk_chars,
+            models_dir=ROOT / "data/models",
+        )
+        library = NotesLibrary(
+            settings, create_embedder(settings), fusion=FusionConfig(args.fusion, args.weight, args.rrf_k)
+        )
         library.open()
         ranks, missed_found, false_found = [], [], []
         for q in devset.in_scope:

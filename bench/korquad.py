@@ -81,12 +81,18 @@ def main() -> None:
     articles, questions = sample(json.loads(DATA.read_text(encoding="utf-8")), args.articles, args.questions, args.seed)
     cache = ROOT / "data" / "bench" / f"korquad-{args.articles}-{args.seed}-{args.chunk_chars}"
     write_notes(articles, cache / "corpus")
-    settings = Settings(corpus_dir=cache / "corpus", index_dir=cache / "index", chunk_chars=args.chunk_chars,
-                        models_dir=ROOT / "data" / "models")
+    settings = Settings(
+        corpus_dir=cache / "corpus",
+        index_dir=cache / "index",
+        chunk_chars=args.chunk_chars,
+        models_dir=ROOT / "data" / "models",
+    )
     library = NotesLibrary(settings, create_embedder(settings))
     report = library.open()
-    print(f"index: {report.report.chunks} chunks from {len(articles)} articles "
-          f"({report.report.embedded} embedded now) in {report.took_ms / 1000:.1f} s")
+    print(
+        f"index: {report.report.chunks} chunks from {len(articles)} articles "
+        f"({report.report.embedded} embedded now) in {report.took_ms / 1000:.1f} s"
+    )
 
     vectors_file = cache / "queries.npy"
     texts = [q for q, _ in questions]
@@ -110,7 +116,9 @@ def main() -> None:
         label = fusion.method + (f" w={fusion.dense_weight}" if fusion.method == "convex" else "")
         label += f" k={fusion.rrf_k}" if fusion.method == "rrf" else ""
         print(f"{label:<22} {s.hit1:6.3f} {s.hit5:6.3f} {s.mrr10:7.3f}")
-    print(f"{len(questions)} questions, {len(articles)} articles, seed {args.seed}: {time.perf_counter() - started:.1f} s")
+    print(
+        f"{len(questions)} questions, {len(articles)} articles, seed {args.seed}: {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -47,10 +47,19 @@ def start_api(tmp: Path, port: int) -> subprocess.Popen:
     (tmp / "corpus").mkdir()
     for note in (ROOT / "corpus").glob("*.md"):
         shutil.copy(note, tmp / "corpus" / note.name)
-    env = {**os.environ, "NOTES_CORPUS_DIR": str(tmp / "corpus"), "NOTES_INDEX_DIR": str(tmp / "index"),
-           "NOTES_MODELS_DIR": str(MODELS)}
-    api = subprocess.Popen([sys.executable, "-m", "backend", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "NOTES_CORPUS_DIR": str(tmp / "corpus"),
+        "NOTES_INDEX_DIR": str(tmp / "index"),
+        "NOTES_MODELS_DIR": str(MODELS),
+    }
+    api = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(900):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
@@ -70,7 +79,9 @@ def peak_rss_mib(pid: int) -> float:
 
 def build_index(embedder, analyzers: AnalyzerPool, corpus: Path, chunk_chars: int) -> tuple[float, list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(corpus_dir=corpus, index_dir=Path(tmp) / "index", models_dir=MODELS, chunk_chars=chunk_chars)
+        settings = Settings(
+            corpus_dir=corpus, index_dir=Path(tmp) / "index", models_dir=MODELS, chunk_chars=chunk_chars
+        )
         library = NotesLibrary(settings, embedder, analyzers=analyzers)
         built = library.open()
         return built.took_ms / 1000, [r.chunk.search_text for r in library.retriever.index.records]
@@ -102,8 +113,12 @@ def main() -> None:
             api.terminate()
             api.wait()
 
-    p50, p95, b50, b95 = (percentile(ask_ms, 50), percentile(ask_ms, 95), percentile(bare_ms, 50),
-                          percentile(bare_ms, 95))
+    p50, p95, b50, b95 = (
+        percentile(ask_ms, 50),
+        percentile(ask_ms, 95),
+        percentile(bare_ms, 50),
+        percentile(bare_ms, 95),
+    )
     print(f"/api/ask over HTTP  n={len(ask_ms)}  p50 {p50:.1f} ms  p95 {p95:.1f} ms")
     print(f"bare encode(query)  n={len(bare_ms)}  p50 {b50:.1f} ms  p95 {b95:.1f} ms")
     print(f"ask p50 / bare p50 = {p50 / b50:.2f}x (target <= 1.5x)")
@@ -116,8 +131,10 @@ def main() -> None:
     started = time.perf_counter()
     analyzers = AnalyzerPool()
     analyzers.for_vocabulary([], {}).terms("준비")
-    print(f"start-up costs outside the build timings: model load {model_load:.1f} s, "
-          f"Kiwi load {time.perf_counter() - started:.1f} s")
+    print(
+        f"start-up costs outside the build timings: model load {model_load:.1f} s, "
+        f"Kiwi load {time.perf_counter() - started:.1f} s"
+    )
     corpora = [("corpus/", ROOT / "corpus", 600)]
     korquad = ROOT / "data" / "bench" / "korquad-30-13-400" / "corpus"
     if korquad.exists():
@@ -128,12 +145,22 @@ def main() -> None:
         first, _ = build_index(embedder, analyzers, corpus, chars)
         again, texts = build_index(embedder, analyzers, corpus, chars)
         encode = bare.ask({"passages": texts})["s"]
-        print(f"index build {label}: {len(texts)} chunks in {again:.2f} s (first build, with compiling the corpus "
-              f"dictionary into Kiwi: {first:.2f} s); bare batch encode {encode:.2f} s; "
-              f"ratio {again / encode:.2f}x (target <= 1.3x)")
+        print(
+            f"index build {label}: {len(texts)} chunks in {again:.2f} s (first build, with compiling the corpus "
+            f"dictionary into Kiwi: {first:.2f} s); bare batch encode {encode:.2f} s; "
+            f"ratio {again / encode:.2f}x (target <= 1.3x)"
+        )
     bare.close()
-    print(json.dumps({"ask_p50_ms": round(p50, 1), "ask_p95_ms": round(p95, 1), "encode_p50_ms": round(b50, 1),
-                      "peak_rss_mib": round(rss)}))
+    print(
+        json.dumps(
+            {
+                "ask_p50_ms": round(p50, 1),
+                "ask_p95_ms": round(p95, 1),
+                "encode_p50_ms": round(b50, 1),
+                "peak_rss_mib": round(rss),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

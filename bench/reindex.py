@@ -23,12 +23,37 @@ from backend.library import NotesLibrary  # noqa: E402
 from backend.settings import Settings  # noqa: E402
 from bench.bare_encode import BareEncoder  # noqa: E402
 
-TOPICS = ["도커", "쿠버네티스", "가상 머신", "리눅스", "네트워크", "데이터베이스", "파이썬", "요리", "여행", "운동",
-          "독서", "음악", "회계", "세금", "건강", "정원", "카메라", "자동차", "영어", "일정"]
+TOPICS = [
+    "도커",
+    "쿠버네티스",
+    "가상 머신",
+    "리눅스",
+    "네트워크",
+    "데이터베이스",
+    "파이썬",
+    "요리",
+    "여행",
+    "운동",
+    "독서",
+    "음악",
+    "회계",
+    "세금",
+    "건강",
+    "정원",
+    "카메라",
+    "자동차",
+    "영어",
+    "일정",
+]
 VERBS = ["정리했다", "배웠다", "비교했다", "설정했다", "기록했다", "확인했다", "실험했다", "메모했다"]
-DETAILS = ["처음에는 어려웠지만 예제를 따라 하니 이해가 되었다.", "다음에는 더 작은 단위로 나누어 연습할 생각이다.",
-           "주의할 점은 설정 파일의 경로를 정확히 적는 것이다.", "비용과 시간을 함께 따져 보아야 한다.",
-           "관련 자료를 모아 두면 나중에 찾기 쉽다.", "오류가 나면 로그를 먼저 읽는다."]
+DETAILS = [
+    "처음에는 어려웠지만 예제를 따라 하니 이해가 되었다.",
+    "다음에는 더 작은 단위로 나누어 연습할 생각이다.",
+    "주의할 점은 설정 파일의 경로를 정확히 적는 것이다.",
+    "비용과 시간을 함께 따져 보아야 한다.",
+    "관련 자료를 모아 두면 나중에 찾기 쉽다.",
+    "오류가 나면 로그를 먼저 읽는다.",
+]
 
 
 def note_text(i: int, rng: random.Random) -> str:
@@ -57,8 +82,10 @@ def main() -> None:
     library = NotesLibrary(settings, create_embedder(settings))
     started = time.perf_counter()
     opened = library.open()
-    print(f"corpus: {args.notes} notes, {opened.report.chunks} chunks; open + catch-up took "
-          f"{time.perf_counter() - started:.1f} s ({opened.report.embedded} chunks embedded now)")
+    print(
+        f"corpus: {args.notes} notes, {opened.report.chunks} chunks; open + catch-up took "
+        f"{time.perf_counter() - started:.1f} s ({opened.report.embedded} chunks embedded now)"
+    )
 
     target = corpus / "note-0500.md"
     original = target.read_text(encoding="utf-8")
@@ -69,16 +96,21 @@ def main() -> None:
             edited = original.replace("오늘은", f"오늘 ({attempt}회차 수정)에는", 1)
             target.write_text(edited, encoding="utf-8")
             timed = library.reindex(wait=True)
-            changed = [r.chunk.search_text for r in library.retriever.index.records
-                       if r.chunk.note == target.name and r.chunk.search_text.find("회차 수정") >= 0]
+            changed = [
+                r.chunk.search_text
+                for r in library.retriever.index.records
+                if r.chunk.note == target.name and r.chunk.search_text.find("회차 수정") >= 0
+            ]
             encode_ms = bare.ask({"passages": changed})["s"] * 1000
             rows.append((timed.took_ms, encode_ms, timed.report.embedded))
             target.write_text(original, encoding="utf-8")
             library.reindex(wait=True)
         for took, encode, embedded in rows:
             verdict = "ok" if took <= 1.5 * encode + 200 else "OVER"
-            print(f"change 1 note: reindex {took:.0f} ms ({embedded} chunk(s) re-embedded); bare encode of those "
-                  f"chunks {encode:.0f} ms; limit 1.5x+200 = {1.5 * encode + 200:.0f} ms -> {verdict}")
+            print(
+                f"change 1 note: reindex {took:.0f} ms ({embedded} chunk(s) re-embedded); bare encode of those "
+                f"chunks {encode:.0f} ms; limit 1.5x+200 = {1.5 * encode + 200:.0f} ms -> {verdict}"
+            )
     finally:
         target.write_text(original, encoding="utf-8")
         bare.close()

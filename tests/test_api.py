@@ -11,8 +11,13 @@ NOTE = "# 포드맨\n\n포드맨(Podman)은 데몬 없이 컨테이너를 실행
 
 def test_health_reports_index_and_model(client):
     body = client.get("/api/health").json()
-    assert body == {"status": "ok", "notes": 1, "chunks": body["chunks"], "model": "test/hashing-embedder",
-                    "reindexing": False}
+    assert body == {
+        "status": "ok",
+        "notes": 1,
+        "chunks": body["chunks"],
+        "model": "test/hashing-embedder",
+        "reindexing": False,
+    }
     assert body["chunks"] >= 10
 
 
@@ -63,7 +68,9 @@ def test_ask_bad_input_is_422_with_reason(client, payload, fragment):
 
 
 def test_malformed_json_is_422_with_reason(client):
-    response = client.post("/api/ask", content='{"question": "도커'.encode(), headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/ask", content='{"question": "도커'.encode(), headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert "not valid JSON" in response.json()["detail"]
 
@@ -75,7 +82,11 @@ def test_search_bad_input_is_422(client):
 def test_reindex_reports_counts(client):
     body = client.post("/api/reindex").json()
     assert {k: body[k] for k in ("added", "changed", "removed", "unchanged")} == {
-        "added": 0, "changed": 0, "removed": 0, "unchanged": 1}
+        "added": 0,
+        "changed": 0,
+        "removed": 0,
+        "unchanged": 1,
+    }
     assert body["chunks"] >= 10 and "took_ms" in body
 
 
@@ -89,7 +100,9 @@ def test_notes_list_and_read_raw_markdown(client):
 
 
 def test_put_note_indexes_it_and_delete_removes_it(client, settings):
-    response = client.put("/api/notes/tools/podman.md", content=NOTE.encode(), headers={"content-type": "text/markdown"})
+    response = client.put(
+        "/api/notes/tools/podman.md", content=NOTE.encode(), headers={"content-type": "text/markdown"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["created"] is True and body["reindex"]["added"] == 1
@@ -98,7 +111,9 @@ def test_put_note_indexes_it_and_delete_removes_it(client, settings):
     replaced = client.put("/api/notes/tools/podman.md", content=(NOTE + "\n추가 문장.\n").encode()).json()
     assert replaced["created"] is False and replaced["reindex"]["changed"] == 1
     assert client.delete("/api/notes/tools/podman.md").json()["reindex"]["removed"] == 1
-    assert all(r["note"] != "tools/podman.md" for r in client.post("/api/search", json={"query": "포드맨"}).json()["results"])
+    assert all(
+        r["note"] != "tools/podman.md" for r in client.post("/api/search", json={"query": "포드맨"}).json()["results"]
+    )
     assert (settings.index_dir.parent / "trash").exists()
 
 

@@ -91,7 +91,10 @@ def test_split_note_very_long_paragraph_is_split_at_sentences():
 
 
 def test_split_note_list_item_with_its_answer_stays_together():
-    text = "# Q&A\n\n- 질문 1. 도커가 필요한가?\n    \n    아니다. 필요 없다.\n- 질문 2. 쿠버네티스는?\n    \n    관리 도구다.\n"
+    text = (
+        "# Q&A\n\n- 질문 1. 도커가 필요한가?\n    \n    아니다. 필요 없다.\n"
+        "- 질문 2. 쿠버네티스는?\n    \n    관리 도구다.\n"
+    )
     chunks = split_note("n.md", text)
     assert len(chunks) == 1
     assert "아니다" in chunks[0].text and "관리 도구다" in chunks[0].text

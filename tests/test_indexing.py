@@ -4,7 +4,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from backend.index import CURRENT, load_index
 from backend.library import NotesLibrary
@@ -32,7 +31,9 @@ def test_reindex_embeds_only_new_and_changed_chunks(library, settings, embedder)
     assert (report.added, report.changed, report.removed, report.unchanged) == (1, 0, 0, 1)
     assert report.embedded == len(embedder.passages_embedded) - before == 2
     seed = settings.corpus_dir / SEED_NOTE.name
-    seed.write_text(seed.read_text(encoding="utf-8").replace("리소스를 효율적으로 사용함", "자원을 아껴 씀"), encoding="utf-8")
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("리소스를 효율적으로 사용함", "자원을 아껴 씀"), encoding="utf-8"
+    )
     report = library.reindex(wait=True).report
     assert (report.added, report.changed, report.removed, report.unchanged) == (0, 1, 0, 1)
     assert report.embedded == 1
@@ -85,7 +86,10 @@ def test_killed_reindex_restarts_into_old_or_new_state(tmp_path, analyzers):
     for delay in (0.03, 0.17, 0.31, 0.6):
         worker = subprocess.Popen(
             [sys.executable, "-m", "tests.crash_worker", str(corpus), str(index_dir)],
-            env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert worker.stdout.readline().strip() == "ready"  # killed inside the reindex loop, not at start-up
         time.sleep(delay)

@@ -2,7 +2,13 @@ import os
 
 import pytest
 
-from backend.errors import InvalidNoteError, InvalidNotePathError, NoteNotFoundError, NoteStorageError, NoteTooLargeError
+from backend.errors import (
+    InvalidNoteError,
+    InvalidNotePathError,
+    NoteNotFoundError,
+    NoteStorageError,
+    NoteTooLargeError,
+)
 from backend.notes import NoteStore
 
 
@@ -14,8 +20,19 @@ def store(tmp_path):
 
 @pytest.mark.parametrize(
     "path",
-    ["../escape.md", "a/../../escape.md", "/etc/passwd.md", "notes.txt", "a\x00b.md", "x" * 256 + ".md", "", ".hidden.md",
-     "a\\b.md", "C:/x.md", "./a.md"],
+    [
+        "../escape.md",
+        "a/../../escape.md",
+        "/etc/passwd.md",
+        "notes.txt",
+        "a\x00b.md",
+        "x" * 256 + ".md",
+        "",
+        ".hidden.md",
+        "a\\b.md",
+        "C:/x.md",
+        "./a.md",
+    ],
 )
 def test_resolve_refuses_paths_outside_or_not_markdown(store, path):
     with pytest.raises(InvalidNotePathError):

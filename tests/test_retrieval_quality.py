@@ -58,7 +58,11 @@ def test_yes_no_question_leads_with_the_notes_verdict(real_server):
 
 
 def test_answer_cites_only_passages_it_quotes(real_server):
-    for question in ("쿠버네티스와 도커는 서로 어떤 관계야?", "VM의 단점은 뭐야?", "Is Docker always a better choice than a virtual machine?"):
+    for question in (
+        "쿠버네티스와 도커는 서로 어떤 관계야?",
+        "VM의 단점은 뭐야?",
+        "Is Docker always a better choice than a virtual machine?",
+    ):
         body = ask(real_server, question)
         cited = {int(n) for n in re.findall(r"\[(\d+)\]", body["answer"])}
         quoted = {c["n"] for c in body["citations"] if c["highlight_lines"]}

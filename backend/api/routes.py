@@ -144,5 +144,3 @@ def delete_note(path: str, library: LibraryDep) -> NoteWriteResponse:
     """Delete a note (it is moved to the trash folder) and drop its passages from the index."""
     timed = library.delete_note(path)
     return NoteWriteResponse(path=path, created=False, reindex=_reindex_response(timed))
-
-

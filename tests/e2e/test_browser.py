@@ -16,8 +16,15 @@ pytestmark = pytest.mark.e2e
 CHROMIUM = "/usr/bin/chromium"
 OUTPUT = ROOT / "test-output"
 FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -41,16 +48,43 @@ def servers(tmp_path_factory):
     (tmp / "corpus").mkdir()
     shutil.copy(SEED_NOTE, tmp / "corpus" / SEED_NOTE.name)
     api_port, ui_port = free_port(), free_port()
-    env = {**os.environ, "NOTES_CORPUS_DIR": str(tmp / "corpus"), "NOTES_INDEX_DIR": str(tmp / "index"),
-           "NOTES_MODELS_DIR": str(ROOT / "data" / "models"), "NOTES_API_URL": f"http://127.0.0.1:{api_port}"}
+    env = {
+        **os.environ,
+        "NOTES_CORPUS_DIR": str(tmp / "corpus"),
+        "NOTES_INDEX_DIR": str(tmp / "index"),
+        "NOTES_MODELS_DIR": str(ROOT / "data" / "models"),
+        "NOTES_API_URL": f"http://127.0.0.1:{api_port}",
+    }
     logs = OUTPUT / "e2e-logs"
     logs.mkdir(parents=True, exist_ok=True)
-    api = subprocess.Popen([sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(api_port)],
-                           cwd=ROOT, env=env, stdout=open(logs / "api.log", "w"), stderr=subprocess.STDOUT)
-    ui = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.address", "127.0.0.1",
-                           "--server.port", str(ui_port), "--server.headless", "true",
-                           "--browser.gatherUsageStats", "false"],
-                          cwd=ROOT, env=env, stdout=open(logs / "ui.log", "w"), stderr=subprocess.STDOUT)
+    api = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(api_port)],
+        cwd=ROOT,
+        env=env,
+        stdout=open(logs / "api.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
+    ui = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "ui/app.py",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(ui_port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=open(logs / "ui.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(f"http://127.0.0.1:{api_port}/api/health", api)
         wait_for(f"http://127.0.0.1:{ui_port}/_stcore/health", ui)
@@ -70,8 +104,11 @@ def test_ask_in_korean_shows_cited_docker_note(servers, tmp_path):
     assert Path(CHROMIUM).exists(), "Debian chromium is not installed (make test-e2e installs it)"
     with sync_playwright() as p:
         browser = p.chromium.launch_persistent_context(  # a new, empty profile
-            str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS,
-            viewport={"width": 1366, "height": 900}, locale="ko-KR",
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            viewport={"width": 1366, "height": 900},
+            locale="ko-KR",
         )
         page = browser.new_page()
         page.goto(servers, wait_until="domcontentloaded")
