@@ -117,8 +117,10 @@ def compose_answer(question: str, result: SearchResult, rule: CoverageRule | Non
     for _score, n, _position, sentence in chosen:
         take(n, sentence)
     if not parts:  # the passages match as a whole but no single sentence shares a word
-        record = result.records[0]
-        take(0, record.sentences[0]) if record.sentences else None
+        first = next(((n, r.sentences[0]) for n, r in enumerate(result.records) if r.sentences), None)
+        if first is None:
+            return ComposedAnswer(NOT_FOUND, False, {})
+        take(*first)
     return ComposedAnswer(" ".join(parts), True, {n: tuple(sorted(set(lines))) for n, lines in used.items()})
 
 

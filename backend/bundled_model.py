@@ -230,7 +230,7 @@ def build_bundled_model(target: Path, download_dir: Path) -> Path:
         _write_json(work / "config.json", bert_config(e5))
         _write_json(work / "tokenizer.json", tokenizer)
         _write_json(work / "tokenizer_config.json", _tokenizer_config())
-        _write_json(work / "special_tokens_map.json", _special_tokens())
+        _write_json(work / "special_tokens_map.json", SPECIAL_TOKENS)
         _write_json(work / "sentence_bert_config.json", {"max_seq_length": 512, "do_lower_case": False})
         _write_json(
             work / "config_sentence_transformers.json",
@@ -258,31 +258,24 @@ def build_bundled_model(target: Path, download_dir: Path) -> Path:
     return target
 
 
+SPECIAL_TOKENS = {
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "unk_token": "<unk>",
+    "sep_token": "</s>",
+    "pad_token": "<pad>",
+    "cls_token": "<s>",
+    "mask_token": "<mask>",
+}
+
+
 def _tokenizer_config() -> dict:
     # PreTrainedTokenizerFast: transformers 5 rewrites an XLMRobertaTokenizer config and changes tokens.
     return {
         "tokenizer_class": "PreTrainedTokenizerFast",
         "model_max_length": 512,
-        "bos_token": "<s>",
-        "eos_token": "</s>",
-        "unk_token": "<unk>",
-        "sep_token": "</s>",
-        "pad_token": "<pad>",
-        "cls_token": "<s>",
-        "mask_token": "<mask>",
+        **SPECIAL_TOKENS,
         "clean_up_tokenization_spaces": True,
-    }
-
-
-def _special_tokens() -> dict:
-    return {
-        "bos_token": "<s>",
-        "eos_token": "</s>",
-        "unk_token": "<unk>",
-        "sep_token": "</s>",
-        "pad_token": "<pad>",
-        "cls_token": "<s>",
-        "mask_token": "<mask>",
     }
 
 
