@@ -4,6 +4,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
+# Where the CPU build of torch comes from on a machine that has no local CPU wheel, e.g.
+# make run TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu (PyPI's own torch is the CUDA build)
+TORCH_INDEX_URL ?=
 HOST ?= 127.0.0.1
 API_PORT ?= 8000
 UI_PORT ?= 8501
@@ -24,6 +27,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.runtime: requirements.txt | $(PY)
+	$(PIP) install $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL)) "torch==2.13.0"
 	$(PIP) install -r requirements.txt
 	touch $@
 
