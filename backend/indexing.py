@@ -70,8 +70,6 @@ def reindex(
     for record in previous.records if previous else []:
         old_by_note.setdefault(record.chunk.note, []).append(record)
 
-    # a note's words are judged by the analyser the live index uses (with its own words blocked)
-    vocabulary_analyzer = analyzers.for_vocabulary(*corpus_vocabulary(old_notes.values()))
     added = changed = unchanged = 0
     for path in store.list_paths():
         old = old_notes.get(path)
@@ -96,41 +94,14 @@ def reindex(
             continue
         added += old is None
         changed += old is not None
-        words, pairs = vocabulary_analyzer.note_vocabulary(text)
-        notes.append(NoteRecord(path, digest, tuple(words), pairs, stamp))
+        notes.append(NoteRecord(path, digest, stamp=stamp))  # its words are found below
         texts[path] = text
     removed = len(set(old_notes) - {n.path for n in notes} - {f.split(":", 1)[0] for f in failed})
-
-    analyzer = analyzers.for_vocabulary(*corpus_vocabulary(notes))
-    stale_terms = _vocabulary_change(previous, analyzer) if previous else set()
-
-    records: list[ChunkRecord] = []
-    retokenized = 0
+    new_chunks = {path: split_note(path, text, max_chars=chunk_chars) for path, text in texts.items()}
     phases = {"scan": time.perf_counter()}
-    for note in notes:
-        if note.path in texts:
-            for chunk in split_note(note.path, texts[note.path], max_chars=chunk_chars):
-                records.append(_analyse(chunk, analyzer))
-            continue
-        for record in kept_records[note.path]:
-            if stale_terms and any(term in record.chunk.search_text.lower() for term in stale_terms):
-                record = _analyse(record.chunk, analyzer)
-                retokenized += 1
-            records.append(record)
-    if retokenized:
-        log.info("dictionary changed: re-analysed %d chunks (no re-embedding)", retokenized)
 
-    if (
-        previous is not None
-        and not (added or changed or removed or retokenized)
-        and len(records) == len(previous.records)
-    ):
-        took = (time.perf_counter() - started) * 1000
-        report = ReindexReport(unchanged=unchanged, chunks=len(records), failed=tuple(failed))
-        return IndexResult(previous, analyzer, report, took)  # nothing changed: keep the live generation
-    phases["analyse"] = time.perf_counter()
     known = previous.vector_of() if previous else {}
-    missing = sorted({r.chunk.search_text for r in records if r.chunk.search_text not in known})
+    missing = sorted({c.search_text for chunks in new_chunks.values() for c in chunks} - known.keys())
     info = {
         "model": embedder.name,
         "dim": str(embedder.dim),
@@ -138,14 +109,45 @@ def reindex(
         "built_at": str(time.time()),
     }
     with ThreadPoolExecutor(1, thread_name_prefix="reindex-embed") as pool:
+        # embedding needs only the chunk texts: it runs while Kiwi analyses them and the metadata is written
         pending = pool.submit(embedder.embed_passages, missing) if missing else None
+
+        # a note's words are judged by the analyser the live index uses (with its own words blocked)
+        vocabulary_analyzer = analyzers.for_vocabulary(*corpus_vocabulary(old_notes.values()))
+        notes = [_with_vocabulary(n, texts[n.path], vocabulary_analyzer) if n.path in texts else n for n in notes]
+        analyzer = analyzers.for_vocabulary(*corpus_vocabulary(notes))
+        stale_terms = _vocabulary_change(previous, analyzer) if previous else set()
+
+        records: list[ChunkRecord] = []
+        retokenized = 0
+        for note in notes:
+            if note.path in new_chunks:
+                records.extend(_analyse(chunk, analyzer) for chunk in new_chunks[note.path])
+                continue
+            for record in kept_records[note.path]:
+                if stale_terms and any(term in record.chunk.search_text.lower() for term in stale_terms):
+                    record = _analyse(record.chunk, analyzer)
+                    retokenized += 1
+                records.append(record)
+        if retokenized:
+            log.info("dictionary changed: re-analysed %d chunks (no re-embedding)", retokenized)
+        phases["analyse"] = time.perf_counter()
+
+        if (
+            previous is not None
+            and not (added or changed or removed or retokenized)
+            and len(records) == len(previous.records)
+        ):
+            took = (time.perf_counter() - started) * 1000
+            report = ReindexReport(unchanged=unchanged, chunks=len(records), failed=tuple(failed))
+            return IndexResult(previous, analyzer, report, took)  # nothing changed: keep the live generation
 
         def vectors() -> np.ndarray:
             if pending is not None:
                 known.update(zip(missing, pending.result()))
             return np.stack([known[r.chunk.search_text] for r in records])
 
-        stored = write_index(index_dir, info, notes, records, vectors)  # metadata is written meanwhile
+        stored = write_index(index_dir, info, notes, records, vectors)
     phases["embed + write"] = time.perf_counter()
     report = ReindexReport(
         added=added,
@@ -161,6 +163,11 @@ def reindex(
     split = ", ".join(f"{name} {(b - a) * 1000:.0f}" for name, a, b in zip(phases, marks, marks[1:]))
     log.info("reindexed in %.0f ms (%s ms): %s", took, split, report)
     return IndexResult(stored, analyzer, report, took)
+
+
+def _with_vocabulary(note: NoteRecord, text: str, analyzer: KoreanAnalyzer) -> NoteRecord:
+    words, pairs = analyzer.note_vocabulary(text)
+    return replace(note, user_words=tuple(words), pairs=pairs)
 
 
 def _analyse(chunk, analyzer: KoreanAnalyzer) -> ChunkRecord:
