@@ -139,3 +139,22 @@ def test_put_note_refuses_large_and_non_utf8(client, settings):
 
 def test_delete_missing_note_is_404(client):
     assert client.delete("/api/notes/nothing.md").status_code == 404
+
+
+def test_empty_corpus_answers_not_found_instead_of_failing(tmp_path, analyzers):
+    from fastapi.testclient import TestClient
+
+    from backend.main import create_app
+    from backend.settings import Settings
+    from tests.fakes import HashingEmbedder
+
+    (tmp_path / "corpus").mkdir()
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    with TestClient(create_app(settings, embedder=HashingEmbedder(), analyzers=analyzers)) as client:
+        assert client.get("/api/health").json()["chunks"] == 0
+        body = client.post("/api/ask", json={"question": "도커란?"}).json()
+        assert body["found"] is False and body["citations"] == []
+        assert client.post("/api/search", json={"query": "도커"}).json()["results"] == []
+        note = "# 첫 노트\n\n도커는 컨테이너 도구다.\n".encode()
+        assert client.put("/api/notes/first.md", content=note).status_code == 200
+        assert client.post("/api/search", json={"query": "도커"}).json()["results"][0]["note"] == "first.md"
