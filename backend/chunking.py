@@ -85,8 +85,8 @@ def _sections(lines: list[str]) -> list[_Section]:
         level = 0
         if heading and indent <= 3:
             level = len(heading.group(2))
-        elif heading and item is None and _owning_item(lines, number - 1, indent) is not None:
-            owner_line, owner_indent, owner_title = _owning_item(lines, number - 1, indent)
+        elif heading and item is None and (owner := _owning_item(lines, number - 1, indent)) is not None:
+            owner_line, owner_indent, owner_title = owner
             if list_item is None or list_item[0] != owner_indent:
                 list_item = (owner_indent, owner_title)
                 stack = [entry for entry in stack if entry[0] <= _LIST_LEVEL] + [(_LIST_LEVEL + 1, owner_title)]

@@ -218,7 +218,8 @@ def write_index(
 
 def sweep_generations(index_dir: Path, *, keep: str | None = None) -> None:
     """Remove generations CURRENT does not name (old ones, and leftovers of a killed write)."""
-    live = keep or (current_generation(index_dir).name if current_generation(index_dir) else None)
+    current = current_generation(index_dir) if keep is None else None
+    live = keep or (current.name if current else None)
     for path in index_dir.iterdir():
         if path.name == CURRENT or path.name == live:
             continue

@@ -17,7 +17,7 @@ CANDIDATES = 50
 
 @dataclass(frozen=True)
 class FusionConfig:
-    """Constants chosen by measurement (bench/fusion.py): see the README's numbers."""
+    """Constants chosen by measurement (bench/korquad.py, bench/devset_eval.py --fusion): see the README."""
 
     method: Fusion = "convex"
     dense_weight: float = 0.4  # convex: weight of the dense score, the rest goes to BM25
