@@ -70,7 +70,7 @@ def reindex(
     for record in previous.records if previous else []:
         old_by_note.setdefault(record.chunk.note, []).append(record)
 
-    added = changed = unchanged = 0
+    added = changed = unchanged = touched = 0
     for path in store.list_paths():
         old = old_notes.get(path)
         try:
@@ -89,6 +89,7 @@ def reindex(
         digest = content_hash(raw)
         if old is not None and old.content_hash == digest:  # touched, not changed
             unchanged += 1
+            touched += 1  # its new stamp is written, so the next reindex need not read it again
             notes.append(replace(old, stamp=stamp))
             kept_records[path] = old_by_note.get(path, [])
             continue
@@ -135,7 +136,7 @@ def reindex(
 
         if (
             previous is not None
-            and not (added or changed or removed or retokenized)
+            and not (added or changed or removed or retokenized or touched)
             and len(records) == len(previous.records)
         ):
             took = (time.perf_counter() - started) * 1000

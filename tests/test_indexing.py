@@ -121,3 +121,15 @@ def test_unreadable_index_is_rebuilt_not_fatal(settings, embedder, analyzers):
     report = again.open().report
     assert report.added == 1 and report.chunks == len(first.retriever.index.records)
     assert again.retriever.index.generation != first.retriever.index.generation
+
+
+def test_touched_note_is_not_reread_after_its_stamp_is_stored(library, settings, monkeypatch):
+    seed = settings.corpus_dir / SEED_NOTE.name
+    os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 1_000_000_000))
+    first = library.reindex(wait=True).report
+    assert (first.changed, first.unchanged, first.embedded) == (0, 1, 0)
+    reads = []
+    original = library.store.read_listed
+    monkeypatch.setattr(library.store, "read_listed", lambda path: reads.append(path) or original(path))
+    library.reindex(wait=True)
+    assert reads == []
