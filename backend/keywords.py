@@ -37,7 +37,7 @@ STOP_WORDS = {
     # words that shape a question but name no topic ("...하는 방법은?", "...의 역할은?")
     "방법", "이유", "역할", "한계", "차이", "차이점", "경우", "점", "일", "무엇", "뭐", "어떤", "쓰", "하나",
     "너무", "많이", "말", "가지", "따로", "용도", "종류", "언제", "어디", "누구", "얼마", "정도", "대해", "관련",
-    "알려주", "설명", "뜻", "의미",
+    "알려주", "알리", "설명", "뜻", "의미",
 }
 
 # Loanwords and their English forms. The corpus adds its own "한글 (English)" pairs at index time.
@@ -95,6 +95,8 @@ _PAIR = re.compile(
 _LATIN = re.compile(r"[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*")
 _LATIN_PART = re.compile(r"[._+-]")
 _HANGUL_NOUN = re.compile(r"^[가-힣]{2,10}$")
+_HANGUL = re.compile(r"[가-힣]")
+NAME, NOUN, WORD = "name", "noun", "word"  # kinds of terms (KoreanAnalyzer.classified_terms)
 
 
 class KoreanAnalyzer:
@@ -120,24 +122,53 @@ class KoreanAnalyzer:
 
     def terms(self, text: str) -> list[str]:
         """BM25 terms of a text, in order, with repeats (term frequency matters)."""
+        return [term for term, _kind in self.classified_terms(text)]
+
+    def classified_terms(self, text: str) -> list[tuple[str, str]]:
+        """BM25 terms, each with its kind: NAME for what names something specific (a proper noun, a
+        number of two digits or more, a Latin word inside Korean text: MySQL, bisect), NOUN for other
+        nouns, WORD for verbs, adjectives and adverbs. A question naming what no note mentions is
+        rarely answered by the notes, however close its other words come."""
         text = normalize_text(text)
-        terms: list[str] = []
+        korean_text = _HANGUL.search(text) is not None
+        terms: list[tuple[str, str]] = []
         for span in _LATIN.findall(text):  # file names, versions, EC2: Kiwi would cut them apart
             for part in _LATIN_PART.split(span.lower()):
                 if part and not (part.isdigit() and len(part) == 1):  # list numbers say nothing
-                    terms.extend(self._canonical(part))
+                    canonical = self._canonical(part)
+                    name = (part.isdigit() or korean_text) and canonical == (part,)
+                    kind = NAME if name else NOUN if korean_text or canonical != (part,) else WORD  # English: untagged
+                    terms.extend((t, kind) for t in canonical)
         with self._lock:  # Kiwi's analyser is not documented as re-entrant
             tokens = self._kiwi.tokenize(text)
         for token in tokens:
             if token.tag not in KEPT_TAGS or token.tag in ("SL", "SN"):  # Latin and numbers: taken above
                 continue
-            form = token.form.lower() if token.tag == "SL" else token.form
+            form = token.form
             if token.tag == "MAG" and form in STOP_ADVERBS:
                 continue
             if token.tag == "MAG" and len(form) > 2 and form.endswith("히"):
                 form = form[:-1]  # 완전히 -> 완전: the adverb matches its noun (완전격리)
-            terms.extend(self._canonical(form))
-        return [t for t in terms if t and t not in STOP_WORDS]
+            kind = NOUN if token.tag in ("NNG", "NNP", "NR", "XR") else WORD
+            if token.tag == "NNP" and form not in SEED_WORDS and form not in self.pairs.values():
+                kind = NAME
+            terms.extend((t, kind) for t in self._canonical(form))
+        return [(t, kind) for t, kind in terms if t and t not in STOP_WORDS]
+
+    def compounds(self, text: str) -> list[tuple[str, ...]]:
+        """Nouns Kiwi split but the text writes as one word (엔진엑스 -> 엔진, 엑스): loanword candidates."""
+        with self._lock:
+            tokens = self._kiwi.tokenize(normalize_text(text))
+        joined: list[tuple[str, ...]] = []
+        run: list = []
+        for token in [*tokens, None]:
+            if token is not None and token.tag in NOUN_TAGS and run and token.start == run[-1].start + run[-1].len:
+                run.append(token)
+                continue
+            if len(run) > 1:
+                joined.append(tuple(t.form for t in run))
+            run = [token] if token is not None and token.tag in NOUN_TAGS else []
+        return joined
 
     def _canonical(self, form: str) -> tuple[str, ...]:
         if form in VARIANTS:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
 from backend.index import ChunkRecord, StoredIndex
-from backend.keywords import KoreanAnalyzer
+from backend.keywords import NAME, WORD, KoreanAnalyzer
+from backend.loanwords import LoanwordIndex
 from backend.models import Hit
 
 Fusion = Literal["convex", "rrf", "dense", "bm25"]
@@ -22,6 +23,7 @@ class FusionConfig:
     method: Fusion = "convex"
     dense_weight: float = 0.4  # convex: weight of the dense score, the rest goes to BM25
     rrf_k: int = 60
+    loanwords: bool = True  # match 리베이스 in a question with rebase in a note (bench/calibrate.py --no-loanwords)
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,19 @@ class SearchResult:
     hits: tuple[Hit, ...]
     records: tuple[ChunkRecord, ...]  # the indexed chunk behind each hit (sentences, terms)
     query_terms: tuple[str, ...]
-    idf: dict[str, float]  # inverse document frequency of each query term in the corpus
+    idf: dict[str, float]  # inverse document frequency of each query term (and spelling) in the corpus
     max_idf: float = 0.0  # the idf of a term no chunk holds
+    names: frozenset[str] = frozenset()  # query terms that name something specific (keywords.classified_terms)
+    nouns: frozenset[str] = frozenset()  # query terms that are nouns or names
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # absent term -> its loanword spellings
+    best_dense: float = 0.0  # the best dense cosine over all searched chunks
+
+    def in_corpus(self, term: str) -> bool:
+        """Whether some chunk holds the term or one of its loanword spellings."""
+        return self.idf.get(term, self.max_idf) < self.max_idf or bool(self.spellings.get(term))
+
+    def held_by(self, term: str, record: ChunkRecord) -> bool:
+        return term in record.terms or any(s in record.terms for s in self.spellings.get(term, ()))
 
 
 class HybridRetriever:
@@ -40,27 +53,47 @@ class HybridRetriever:
         self.index = index
         self.analyzer = analyzer
         self.fusion = fusion or FusionConfig()
+        # built here, in the reindex or start-up thread, so no query pays for it (~2 ms per 1,000 terms)
+        self.loanwords = LoanwordIndex(index.bm25.vocabulary if self.fusion.loanwords else ())
 
     @property
     def size(self) -> int:
         return len(self.index.records)
 
     def search(self, query_vector: np.ndarray, query: str, top_k: int) -> SearchResult:
-        terms = tuple(self.analyzer.terms(query))
+        classified = self.analyzer.classified_terms(query)
+        terms = tuple(term for term, _kind in classified)
+        names = frozenset(term for term, kind in classified if kind == NAME)
+        nouns = frozenset(term for term, kind in classified if kind != WORD)
         idf = {t: self.idf(t) for t in terms}
         if not self.size:
-            return SearchResult((), (), terms, idf)
+            return SearchResult((), (), terms, idf, names=names, nouns=nouns)
         max_idf = self.idf("\0")
+        spellings = self._spellings(query, terms) if self.fusion.loanwords else {}
+        idf.update((s, self.idf(s)) for found in spellings.values() for s in found)
         n = min(self.size, max(CANDIDATES, top_k))
         dense = self._dense(query_vector, n)
-        keyword = self._keyword(terms)
+        keyword = self._keyword(terms + tuple(s for found in spellings.values() for s in found))
         fused = self._fuse(dense, keyword, n)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
         hits = tuple(
             Hit(self.index.records[row].chunk, float(fused[row]), float(dense.get(row, 0.0)), float(keyword[row]))
             for row in order
         )
-        return SearchResult(hits, tuple(self.index.records[row] for row in order), terms, idf, max_idf)
+        records = tuple(self.index.records[row] for row in order)
+        best = max(dense.values(), default=0.0)
+        return SearchResult(hits, records, terms, idf, max_idf, names, nouns, spellings, best)
+
+    def _spellings(self, query: str, terms: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """Loanword spellings in the corpus of the query's words that the corpus does not write
+        as the question does: 리베이스 -> rebase, push -> 푸시 (a word Kiwi split is tried whole)."""
+        vocabulary = self.index.bm25.vocabulary
+        found = {t: spelled for t in terms if t not in vocabulary and (spelled := self.loanwords.spellings(t))}
+        for parts in self.analyzer.compounds(query):
+            whole = "".join(parts)
+            if whole not in vocabulary and (spelled := self.loanwords.spellings(whole)):
+                found.update((part, spelled) for part in parts if part not in vocabulary)
+        return found
 
     def idf(self, term: str) -> float:
         return float(np.log(1 + (self.size - (df := self._document_frequency(term)) + 0.5) / (df + 0.5)))

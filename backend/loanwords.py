@@ -1,0 +1,188 @@
+"""Loanwords across scripts: a Hangul word and the Latin word it transliterates share a key.
+
+"리베이스" ↔ rebase, "커밋" ↔ commit, "브랜치" ↔ branch, "쿠버네티스" ↔ Kubernetes: Korean notes
+write English terms both ways, often in the same note, and no glossary can list them all. Both
+spellings reduce to the consonant skeleton transliteration keeps: vowels and glides dropped,
+voiced and voiceless consonants merged, an English r before a consonant silent (서버 server).
+Skeletons are short, so a match also needs a Hangul word that cannot be Sino-Korean (most
+Korean vocabulary is; 연도 and 재료 are, 커밋 and 푸시 are not) and vowel counts that agree.
+Measured on KorQuAD questions (bench/calibrate.py prints the effect on retrieval and decisions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+_HANGUL_BASE = 0xAC00
+_I = {name: i for i, name in enumerate("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")}  # initial consonants
+_M = {name: i for i, name in enumerate("ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ")}  # vowels
+_F = {name: i for i, name in enumerate(" ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")}  # final consonants
+
+# the key letter of each initial (ㅇ is silent) and each final; a final ㅅ is an English t (커밋 commit,
+# 깃 git), a final ㅇ an ng (링크 link)
+_INITIAL_KEY = "KKNTTRMPPSS JJJKTPH"
+_FINAL_KEY = " KKKNNNTRRRRRRRRMPPTTNTTKTP "
+_VOWELS = set("aeiou")
+_SIMPLE = {"b": "P", "p": "P", "f": "P", "v": "P", "d": "T", "t": "T", "k": "K", "q": "K",
+           "m": "M", "n": "N", "l": "R", "j": "J"}  # fmt: skip
+_LATIN_WORD = re.compile(r"^[a-z]{4,30}$")
+_HANGUL_WORD = re.compile(r"^[가-힣]{2,12}$")
+MAX_VARIANTS = 8
+
+# Sino-Korean syllables follow rules loanwords break: they end in no consonant or in ㄱㄴㄹㅁㅂㅇ,
+# never start tense (but 쌍, 씨), never carry a bare ㅡ, use ㅋ only in 쾌 and ㅔ only in 세, 제,
+# and never pair these initials and vowels:
+_NON_SINO = {
+    (_I[i], _M[m])
+    for initials, vowels in (
+        ("ㄴㄹㅁㅌㅍ", "ㅓ"),  # 너 러 머 터 퍼 (더 버 below: 덕 번 법 are Sino)
+        ("ㄷㅂㅅㅈㅊㅌㅍ", "ㅑㅠ"),  # 뷰 슈 츄 튜 퓨 샤
+        ("ㅅㅈㅊ", "ㅕㅛ"),  # 션 쇼 죠: Sino-Korean merged these into plain vowels
+        ("ㅌ", "ㅕㅛㅣ"),  # 티 텍
+        ("ㅍ", "ㅜ"),  # 푸
+        ("ㅂㅍㅌ", "ㅡ"),  # 블 플 틀
+    )
+    for i in initials
+    for m in vowels
+}
+_NON_SINO_OPEN = {(_I["ㄷ"], _M["ㅓ"]), (_I["ㅂ"], _M["ㅓ"])}  # 더 버, but 덕 번 법
+_SINO_FINALS = {_F[f] for f in " ㄱㄴㄹㅁㅂㅇ"}
+_TENSE = {_I[i] for i in "ㄲㄸㅃㅉ"}
+
+
+def _syllables(word: str):
+    for char in word:
+        index = ord(char) - _HANGUL_BASE
+        yield char, index // 588, (index % 588) // 28, index % 28
+
+
+def hangul_key(word: str) -> str:
+    """The consonant skeleton of a Hangul word: 리베이스 -> RPS, 컨테이너 -> KNTN."""
+    key = "".join(_INITIAL_KEY[i] + _FINAL_KEY[f] for _char, i, _m, f in _syllables(word)).replace(" ", "")
+    return re.sub("R+", "R", key)  # 플리, 헬리: Korean doubles an English l between vowels
+
+
+def latin_keys(word: str) -> set[str]:
+    """The skeletons a Latin word may be transliterated with (a few, where English is ambiguous)."""
+    word = re.sub(r"(.)\1", r"\1", word.lower())  # commit, cherry: a doubled letter is one sound
+    variants = [""]
+    i = 0
+    while i < len(word):
+        options, step = _latin_sound(word, i)
+        variants = [v + o for v in variants for o in options][:MAX_VARIANTS]
+        i += step
+    return {re.sub("R+", "R", v) for v in variants}
+
+
+def _latin_sound(w: str, i: int) -> tuple[tuple[str, ...], int]:
+    """The key letters of the English sound starting at w[i], and how many letters it spans."""
+    c = w[i]
+    nxt = w[i + 1] if i + 1 < len(w) else ""
+    after = w[i + 2] if i + 2 < len(w) else ""
+    vowel_next = nxt in _VOWELS or nxt == "y"
+    digraph = c + nxt
+    if c in _VOWELS or c in "wy":
+        return ("",), 1
+    if w.startswith("tch", i):
+        return ("J",), 3
+    if digraph == "ch":
+        if after in ("r", "l"):
+            return ("K",), 2  # chrome 크롬
+        return (("J", "K", "S") if w.endswith("che") and i + 3 == len(w) else ("J", "K")), 2  # cache 캐시
+    if digraph in ("sh", "th", "ph", "ck", "qu"):
+        return {"sh": ("S",), "th": ("T", "S"), "ph": ("P",), "ck": ("K",), "qu": ("K",)}[digraph], 2
+    if digraph == "gh":
+        return (("K",) if i == 0 else ("",)), 2
+    if digraph == "dg" and after == "e":
+        return ("J",), 2
+    if digraph == "ng" and not (after in _VOWELS or after == "y"):
+        return ("N",), 2  # a final ㅇ (링크 link), but not in engine 엔진
+    if c == "x":
+        return ("KS",), 1
+    if c in "ts" and nxt == "i" and after == "o":  # -tion, -sion: 션
+        return (("S", "J") if c == "s" else ("S",)), 1
+    if c == "c":
+        return (("S",) if nxt in ("e", "i", "y") else ("K",)), 1
+    if c == "g":
+        return (("J", "K") if nxt in ("e", "i", "y") else ("K",)), 1
+    if c == "z":
+        return ("J", "S"), 1
+    if c == "s":
+        between = i > 0 and (w[i - 1] in _VOWELS or w[i - 1] in "wy") and vowel_next
+        return (("S", "J") if between else ("S",)), 1  # base 베이스, visor 바이저
+    if c == "r":
+        return (("R",) if vowel_next else ("",)), 1  # 서버 server, 도커 docker: no r before a consonant
+    if c == "h":
+        return (("H",) if vowel_next else ("",)), 1
+    return (_SIMPLE.get(c, ""),), 1
+
+
+def hangul_beats(word: str) -> int:
+    """Vowel sounds of a transliterated word: its syllables without the ㅡ Korean adds to English
+    consonant clusters (스, 트, 브), the 이 ending a diphthong (베이, 마이) or a 시/지/치 ending (푸시)."""
+    beats = 0
+    previous_open = False
+    for _char, initial, medial, final in _syllables(word):
+        open_syllable = final == 0
+        epenthetic = medial == _M["ㅡ"] and open_syllable
+        diphthong_end = initial == _I["ㅇ"] and medial == _M["ㅣ"] and open_syllable and previous_open
+        sh_end = initial in (_I["ㅅ"], _I["ㅈ"], _I["ㅊ"]) and medial == _M["ㅣ"] and open_syllable and beats > 0
+        beats += not (epenthetic or diphthong_end or sh_end)
+        previous_open = open_syllable
+    return beats
+
+
+def latin_beats(word: str) -> int:
+    """Vowel groups of an English word, without a silent final e (rebase, merge)."""
+    groups = re.findall(r"[aeiouy]+", word[1:] if word[:1] == "y" else word)
+    silent = len(groups) > 1 and re.search(r"[^aeiouy]e$", word) is not None
+    return len(groups) - silent
+
+
+def looks_borrowed(word: str) -> bool:
+    """True when a syllable cannot be Sino-Korean: 커밋, 푸시, 리베이스, 토큰 - not 연도, 재료."""
+    for char, initial, medial, final in _syllables(word):
+        if final not in _SINO_FINALS or (medial == _M["ㅡ"] and final == 0):
+            return True
+        if initial in _TENSE or (initial == _I["ㅆ"] and char not in "쌍씨"):
+            return True
+        if (initial == _I["ㅋ"] and medial != _M["ㅙ"]) or (medial == _M["ㅔ"] and char not in "세제"):
+            return True
+        if (initial, medial) in _NON_SINO or ((initial, medial) in _NON_SINO_OPEN and final == 0):
+            return True
+        if (initial, medial) == (_I["ㅌ"], _M["ㅗ"]) and final not in (0, _F["ㅇ"]):  # 톤 톱: only 토 통 are Sino
+            return True
+    return False
+
+
+def _plausible(key: str, hangul: str, latin: str) -> bool:
+    """A shared skeleton is a match only for a borrowed-looking Hangul word whose vowel count agrees."""
+    if len(key) < 2 or not looks_borrowed(hangul):
+        return False
+    return abs(hangul_beats(hangul) - latin_beats(latin)) <= (1 if len(key) >= 3 else 0)
+
+
+class LoanwordIndex:
+    """The corpus' terms by phonetic key: finds the other script's spelling of a term."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._latin: dict[str, set[str]] = defaultdict(set)
+        self._hangul: dict[str, set[str]] = defaultdict(set)
+        for term in terms:
+            if _LATIN_WORD.match(term):
+                for key in latin_keys(term):
+                    self._latin[key].add(term)
+            elif _HANGUL_WORD.match(term) and looks_borrowed(term):
+                self._hangul[hangul_key(term)].add(term)
+
+    def spellings(self, term: str) -> tuple[str, ...]:
+        """Corpus terms in the other script that transliterate `term` (none for most words)."""
+        if _HANGUL_WORD.match(term):
+            key = hangul_key(term)
+            return tuple(sorted(t for t in self._latin.get(key, ()) if _plausible(key, term, t)))
+        if _LATIN_WORD.match(term):
+            found = {t for key in latin_keys(term) for t in self._hangul.get(key, ()) if _plausible(key, t, term)}
+            return tuple(sorted(found))
+        return ()

@@ -1,0 +1,67 @@
+"""Hybrid search with the hashing fake embedder: fusion, loanword spellings, names."""
+
+from backend.library import NotesLibrary
+from backend.search import FusionConfig
+from tests.conftest import make_settings
+from tests.fakes import HashingEmbedder
+
+GIT = """# Git 규칙
+
+## 합치기 전에
+
+main에 합치기 전에는 rebase로 내 commit을 최신 main 위에 다시 쌓는다. history가 한 줄로 남는다.
+
+## 강제로 올리기
+
+rebase한 브랜치는 push가 거절되니 force-with-lease 옵션을 쓴다.
+"""
+
+
+def open_library(tmp_path, analyzers, notes: dict[str, str], **fusion) -> NotesLibrary:
+    settings = make_settings(tmp_path)
+    for name, text in notes.items():
+        (settings.corpus_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings.corpus_dir / name).write_text(text, encoding="utf-8")
+    library = NotesLibrary(settings, HashingEmbedder(), analyzers=analyzers, fusion=FusionConfig(**fusion))
+    library.open()
+    return library
+
+
+def test_search_hangul_loanword_finds_the_note_that_writes_it_in_latin(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"tech/git.md": GIT})
+    result, _ = library.search("리베이스하면 히스토리가 어떻게 돼?", 3)
+    assert result.spellings["리베이스"] == ("rebase",) and result.spellings["히스토리"] == ("history",)
+    assert result.hits[0].chunk.note == "tech/git.md" and "합치기" in result.hits[0].chunk.heading
+    assert result.in_corpus("리베이스") and result.held_by("리베이스", result.records[0])
+
+
+def test_search_without_loanwords_misses_the_latin_spelling(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"tech/git.md": GIT}, loanwords=False)
+    result, _ = library.search("리베이스하면 히스토리가 어떻게 돼?", 3)
+    assert result.spellings == {} and not result.in_corpus("리베이스")
+
+
+def test_search_flags_names_numbers_and_latin_words_of_a_korean_question(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"tech/git.md": GIT})
+    result, _ = library.search("MySQL 복제는 2024년에 어떻게 설정해?", 3)
+    assert {"mysql", "2024"} <= result.names
+    assert "복제" in result.nouns and "설정" not in result.names
+    english, _ = library.search("How do I rebase onto main?", 3)
+    assert english.names == frozenset()  # English words are ordinary words in an English question
+
+
+def test_search_ranks_by_fused_score_and_reports_each_retrievers_evidence(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"tech/git.md": GIT})
+    result, took = library.search("force-with-lease 옵션", 5)
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True) and took > 0
+    assert "강제로" in result.hits[0].chunk.heading
+    assert result.hits[0].keyword > 0 and -1 <= result.hits[0].dense <= 1
+    assert result.best_dense == max(h.dense for h in result.hits)
+
+
+def test_search_bm25_alone_and_dense_alone_are_selectable(tmp_path, analyzers):
+    for method in ("bm25", "dense", "rrf"):
+        library = open_library(tmp_path / method, analyzers, {"tech/git.md": GIT}, method=method)
+        result, _ = library.search("force-with-lease", 2)
+        assert result.hits and "강제로" in result.hits[0].chunk.heading, method
