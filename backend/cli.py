@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 
@@ -20,19 +19,21 @@ def _library():
 
 
 def cmd_prepare_model(_: argparse.Namespace) -> None:
+    from backend.confidence import TopicAnchors
     from backend.embedding import create_embedder
 
-    embedder = create_embedder(get_settings())
+    settings = get_settings()
+    embedder = create_embedder(settings)
     embedder.warm_up()
+    TopicAnchors.load(embedder, settings.models_dir / "topics")
     print(f"model ready: {embedder.name} (dim {embedder.dim})")
 
 
 def cmd_index(_: argparse.Namespace) -> None:
-    timed = _library().open()
-    r = timed.report
+    r = _library().open()
     print(
         f"added {r.added}, changed {r.changed}, removed {r.removed}, unchanged {r.unchanged}; "
-        f"{r.chunks} chunks ({r.embedded} embedded) in {timed.took_ms:.0f} ms"
+        f"{r.chunks} chunks ({r.embedded} embedded) in {r.took_ms:.0f} ms"
     )
     for failure in r.failed:
         print(f"skipped: {failure}", file=sys.stderr)
@@ -41,29 +42,18 @@ def cmd_index(_: argparse.Namespace) -> None:
 def cmd_ask(args: argparse.Namespace) -> None:
     library = _library()
     library.open()
-    timed = library.ask(args.question, args.top_k)
+    answer = library.ask(args.question, args.top_k)
     if args.json:
-        hits = [
-            {
-                "n": i + 1,
-                "note": h.chunk.note,
-                "heading": h.chunk.heading,
-                "start_line": h.chunk.start_line,
-                "end_line": h.chunk.end_line,
-                "score": round(h.score, 4),
-            }
-            for i, h in enumerate(timed.answer.citations)
-        ]
-        print(
-            json.dumps(
-                {"answer": timed.answer.text, "found": timed.answer.found, "citations": hits}, ensure_ascii=False
-            )
-        )
+        from backend.api.schemas import AskResponse
+
+        print(AskResponse.of(answer).model_dump_json(indent=1))
         return
-    print(timed.answer.text)
-    for i, hit in enumerate(timed.answer.citations, start=1):
-        c = hit.chunk
-        print(f"[{i}] {c.note} > {c.heading or '(처음)'} (lines {c.start_line}-{c.end_line}, score {hit.score:.3f})")
+    print(answer.text)
+    print(f"(confidence {answer.confidence:.2f})")
+    for citation in answer.citations or answer.related:
+        c, hit = citation.hit.chunk, citation.hit
+        lines = f"lines {c.start_line}-{c.end_line}"
+        print(f"[{citation.n}] {c.note} > {c.heading or '(처음)'} ({lines}, score {hit.score:.3f})")
 
 
 def cmd_search(args: argparse.Namespace) -> None:

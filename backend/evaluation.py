@@ -14,6 +14,8 @@ from backend.models import Chunk
 class DevQuestion:
     question: str
     lines: tuple[int, ...]  # note lines that answer it; empty = the notes do not cover it
+    note: str = ""  # the note those lines are in
+    kind: str = ""  # out of scope: "near" the notes' topics or "far" from them
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,41 @@ def load_devset(path: Path) -> DevSet:
     questions = [DevQuestion(item["q"], tuple(item["lines"])) for item in raw["in_scope"]]
     questions += [DevQuestion(q, ()) for q in raw["out_of_scope"]]
     return DevSet(raw["note"], tuple(questions))
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """Questions over a corpus of several notes (tests/data/vaults/<half>/questions.json)."""
+
+    name: str
+    corpus: tuple[Path, ...]  # folders and single notes that make up the corpus
+    questions: tuple[DevQuestion, ...]
+
+    @property
+    def in_scope(self) -> list[DevQuestion]:
+        return [q for q in self.questions if q.lines]
+
+    @property
+    def out_of_scope(self) -> list[DevQuestion]:
+        return [q for q in self.questions if not q.lines]
+
+
+def load_vault(folder: Path, seed_note: Path) -> QuestionSet:
+    """A vault half: its notes/ folder plus the seed note; answers located by the text on their lines."""
+    raw = json.loads((folder / "questions.json").read_text(encoding="utf-8"))
+    notes = folder / "notes"
+
+    def lines_of(note: str, anchors: list[str]) -> tuple[int, ...]:
+        path = notes / note if (notes / note).exists() else seed_note.parent / note
+        text = path.read_text(encoding="utf-8").split("\n")
+        found = tuple(sorted({i + 1 for i, line in enumerate(text) for a in anchors if a in line}))
+        if not found:
+            raise ValueError(f"{folder.name}: no line of {note} holds {anchors}")
+        return found
+
+    questions = [DevQuestion(q["q"], lines_of(q["note"], q["answer"]), q["note"]) for q in raw["in_scope"]]
+    questions += [DevQuestion(q["q"], (), kind=q["kind"]) for q in raw["out_of_scope"]]
+    return QuestionSet(f"vault-{folder.name}", (notes, seed_note), tuple(questions))
 
 
 def first_rank(chunks: Sequence[Chunk], is_answer: Callable[[Chunk], bool]) -> int | None:

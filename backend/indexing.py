@@ -32,7 +32,6 @@ class IndexResult:
     index: StoredIndex
     analyzer: KoreanAnalyzer
     report: ReindexReport
-    took_ms: float
 
 
 def content_hash(raw: bytes) -> str:
@@ -140,8 +139,8 @@ def reindex(
             and len(records) == len(previous.records)
         ):
             took = (time.perf_counter() - started) * 1000
-            report = ReindexReport(unchanged=unchanged, chunks=len(records), failed=tuple(failed))
-            return IndexResult(previous, analyzer, report, took)  # nothing changed: keep the live generation
+            report = ReindexReport(unchanged=unchanged, chunks=len(records), failed=tuple(failed), took_ms=took)
+            return IndexResult(previous, analyzer, report)  # nothing changed: keep the live generation
 
         def vectors() -> np.ndarray:
             if pending is not None:
@@ -150,6 +149,7 @@ def reindex(
 
         stored = write_index(index_dir, info, notes, records, vectors)
     phases["embed + write"] = time.perf_counter()
+    took = (time.perf_counter() - started) * 1000
     report = ReindexReport(
         added=added,
         changed=changed,
@@ -158,12 +158,12 @@ def reindex(
         chunks=len(records),
         embedded=len(missing),
         failed=tuple(failed),
+        took_ms=took,
     )
-    took = (time.perf_counter() - started) * 1000
     marks = [started, *phases.values()]
     split = ", ".join(f"{name} {(b - a) * 1000:.0f}" for name, a, b in zip(phases, marks, marks[1:]))
     log.info("reindexed in %.0f ms (%s ms): %s", took, split, report)
-    return IndexResult(stored, analyzer, report, took)
+    return IndexResult(stored, analyzer, report)
 
 
 def _with_vocabulary(note: NoteRecord, text: str, analyzer: KoreanAnalyzer) -> NoteRecord:

@@ -10,35 +10,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
-from backend.answer import CoverageRule, compose_answer
+from backend.answer import compose_answer
+from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
 from backend.embedding import Embedder
 from backend.errors import ReindexBusyError
 from backend.index import UnreadableIndexError, load_index, sweep_generations
 from backend.indexing import corpus_vocabulary, reindex
 from backend.keywords import AnalyzerPool
-from backend.models import Answer, Hit, ReindexReport
+from backend.models import Answer, ReindexReport
 from backend.notes import NoteStore
 from backend.search import FusionConfig, HybridRetriever, SearchResult
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TimedAnswer:
-    answer: Answer
-    highlights: dict[int, tuple[int, ...]]  # citation index -> line numbers of the sentences used
-    took_ms: float
-
-
-@dataclass(frozen=True)
-class TimedReport:
-    report: ReindexReport
-    took_ms: float
 
 
 class NotesLibrary:
@@ -49,7 +37,7 @@ class NotesLibrary:
         *,
         analyzers: AnalyzerPool | None = None,
         fusion: FusionConfig | None = None,
-        rule: CoverageRule | None = None,
+        confidence: ConfidenceModel | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
@@ -57,16 +45,18 @@ class NotesLibrary:
             settings.corpus_dir, settings.index_dir.parent / "trash", max_bytes=settings.max_note_bytes
         )
         self.fusion = fusion or FusionConfig()
-        self.rule = rule or CoverageRule()
+        self.confidence = confidence or ConfidenceModel()
         self._analyzers = analyzers or AnalyzerPool()
         self._retriever: HybridRetriever | None = None
+        self._topics: TopicAnchors | None = None
         self._reindex_lock = threading.Lock()
 
     # ---- lifecycle -------------------------------------------------------------------------
-    def open(self) -> TimedReport:
+    def open(self) -> ReindexReport:
         """Load the model and the index, bringing the index up to date with the corpus."""
         self.embedder.warm_up()
         self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        self._topics = TopicAnchors.load(self.embedder, self.settings.models_dir / "topics")
         sweep_generations(self.settings.index_dir)
         try:
             stored = load_index(self.settings.index_dir)
@@ -88,24 +78,37 @@ class NotesLibrary:
     def reindexing(self) -> bool:
         return self._reindex_lock.locked()
 
+    @property
+    def topics(self) -> TopicAnchors:
+        if self._topics is None:
+            raise RuntimeError("the library is not open yet")
+        return self._topics
+
     # ---- reads ---------------------------------------------------------------------------
     def search(self, query: str, top_k: int) -> tuple[SearchResult, float]:
         started = time.perf_counter()
-        retriever = self.retriever  # one generation for the whole query
-        vector: np.ndarray = self.embedder.embed_queries([query])[0]
-        result = retriever.search(vector, query, top_k)
+        result, _vector = self._search(query, top_k)
         return result, (time.perf_counter() - started) * 1000
 
-    def ask(self, question: str, top_k: int) -> TimedAnswer:
+    def examine(self, question: str, top_k: int) -> tuple[SearchResult, Evidence]:
+        """The passages found for a question and the evidence that the notes cover it."""
+        result, vector = self._search(question, top_k)
+        return result, gather_evidence(result, vector, self.topics)
+
+    def ask(self, question: str, top_k: int) -> Answer:
         started = time.perf_counter()
-        result, _ = self.search(question, top_k)
-        composed = compose_answer(question, result, self.rule)
-        citations: tuple[Hit, ...] = result.hits if composed.found else ()
-        answer = Answer(question, composed.text, composed.found, citations)
-        return TimedAnswer(answer, composed.used, (time.perf_counter() - started) * 1000)
+        result, evidence = self.examine(question, top_k)
+        confidence = self.confidence.confidence(evidence)
+        answer = compose_answer(question, result, confidence, found=confidence >= self.confidence.threshold)
+        return replace(answer, searched_for=question, took_ms=(time.perf_counter() - started) * 1000)
+
+    def _search(self, query: str, top_k: int) -> tuple[SearchResult, np.ndarray]:
+        retriever = self.retriever  # one generation for the whole query
+        vector: np.ndarray = self.embedder.embed_queries([query])[0]
+        return retriever.search(vector, query, top_k), vector
 
     # ---- writes --------------------------------------------------------------------------
-    def reindex(self, *, wait: bool) -> TimedReport:
+    def reindex(self, *, wait: bool) -> ReindexReport:
         """Index new, changed and deleted notes; with wait=False a running reindex is an error."""
         if not self._reindex_lock.acquire(blocking=wait):
             raise ReindexBusyError("a reindex is already running; try again when it has finished")
@@ -125,15 +128,15 @@ class NotesLibrary:
                 or result.analyzer is not self._retriever.analyzer
             ):
                 self._retriever = HybridRetriever(result.index, result.analyzer, self.fusion)
-            return TimedReport(result.report, result.took_ms)
+            return result.report
         finally:
             self._reindex_lock.release()
 
-    def put_note(self, path: str, body: bytes) -> tuple[bool, TimedReport]:
+    def put_note(self, path: str, body: bytes) -> tuple[bool, ReindexReport]:
         """Store a note (created or replaced), then index it."""
         created = self.store.write(path, body)
         return created, self.reindex(wait=True)
 
-    def delete_note(self, path: str) -> TimedReport:
+    def delete_note(self, path: str) -> ReindexReport:
         self.store.delete(path)
         return self.reindex(wait=True)

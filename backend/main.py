@@ -52,7 +52,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library = NotesLibrary(settings, embedder or create_embedder(settings), analyzers=analyzers)
         report = library.open()
-        log.info("index ready: %s", report.report)
+        log.info("index ready: %s", report)
         app.state.library = library
         watcher = CorpusWatcher(library, settings.watch_debounce_ms) if settings.watch else None
         if watcher:

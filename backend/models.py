@@ -38,11 +38,26 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A passage shown with an answer; `n` is the number its [n] markers use."""
+
+    n: int
+    hit: Hit
+    highlight_lines: tuple[int, ...] = ()  # lines whose sentences the answer quotes
+
+
+@dataclass(frozen=True)
 class Answer:
+    """One answer from composition to the wire: the API and the CLI render this type."""
+
     question: str
     text: str
     found: bool
-    citations: tuple[Hit, ...]
+    confidence: float  # 0-1: how sure we are that the notes cover the question
+    citations: tuple[Citation, ...] = ()  # the passages found, when `found`
+    related: tuple[Citation, ...] = ()  # the closest passages, when not `found`: never a dead end
+    searched_for: str = ""  # what retrieval ran on (the question, or it resolved against the conversation)
+    took_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -54,3 +69,4 @@ class ReindexReport:
     chunks: int = 0
     embedded: int = 0
     failed: tuple[str, ...] = field(default_factory=tuple)
+    took_ms: float = 0.0

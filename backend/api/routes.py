@@ -10,7 +10,7 @@ from backend.api.deps import LibraryDep, require_read_key, require_write_key
 from backend.api.schemas import (
     AskRequest,
     AskResponse,
-    Citation,
+    CitedPassage,
     ErrorResponse,
     HealthResponse,
     NotesResponse,
@@ -21,8 +21,6 @@ from backend.api.schemas import (
     SearchResponse,
 )
 from backend.errors import NoteTooLargeError
-from backend.library import TimedReport
-from backend.models import Hit
 
 router = APIRouter(prefix="/api")
 reads = [Depends(require_read_key)]
@@ -30,58 +28,21 @@ writes = [Depends(require_write_key)]
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 422)}
 
 
-def _citations(hits: tuple[Hit, ...], highlights: dict[int, tuple[int, ...]] | None = None) -> list[Citation]:
-    highlights = highlights or {}
-    return [
-        Citation(
-            n=i + 1,
-            note=h.chunk.note,
-            heading=h.chunk.heading,
-            start_line=h.chunk.start_line,
-            end_line=h.chunk.end_line,
-            text=h.chunk.text,
-            score=round(h.score, 4),
-            highlight_lines=list(highlights.get(i, ())),
-        )
-        for i, h in enumerate(hits)
-    ]
-
-
-def _reindex_response(timed: TimedReport) -> ReindexResponse:
-    r = timed.report
-    return ReindexResponse(
-        added=r.added,
-        changed=r.changed,
-        removed=r.removed,
-        unchanged=r.unchanged,
-        chunks=r.chunks,
-        embedded=r.embedded,
-        failed=list(r.failed),
-        took_ms=round(timed.took_ms, 1),
-    )
-
-
 @router.post("/ask", response_model=AskResponse, dependencies=reads, responses=ERRORS)
 def ask(body: AskRequest, library: LibraryDep) -> AskResponse:
     """Answer a question from the notes: quoted sentences with [n] markers and the cited passages.
 
-    `found` is false when the notes do not cover the question; then no passage is cited.
+    `confidence` says how sure the service is that the notes cover the question. When `found` is
+    false the answer says the notes may not cover it and `related` holds the closest passages.
     """
-    timed = library.ask(body.question, body.top_k)
-    return AskResponse(
-        question=body.question,
-        answer=timed.answer.text,
-        found=timed.answer.found,
-        citations=_citations(timed.answer.citations, timed.highlights),
-        took_ms=round(timed.took_ms, 1),
-    )
+    return AskResponse.of(library.ask(body.question, body.top_k))
 
 
 @router.post("/search", response_model=SearchResponse, dependencies=reads, responses=ERRORS)
 def search(body: SearchRequest, library: LibraryDep) -> SearchResponse:
     """The passages that best match a query (hybrid dense + Korean keyword ranking)."""
     result, took = library.search(body.query, body.top_k)
-    return SearchResponse(results=_citations(result.hits), took_ms=round(took, 1))
+    return SearchResponse(results=[CitedPassage.of(n, h) for n, h in enumerate(result.hits, 1)], took_ms=round(took, 1))
 
 
 @router.get("/health", response_model=HealthResponse)
@@ -100,7 +61,7 @@ def health(library: LibraryDep) -> HealthResponse:
 @router.post("/reindex", response_model=ReindexResponse, dependencies=writes, responses=ERRORS)
 def reindex(library: LibraryDep) -> ReindexResponse:
     """Index new, changed and deleted notes of the corpus; 409 while another reindex runs."""
-    return _reindex_response(library.reindex(wait=False))
+    return ReindexResponse.of(library.reindex(wait=False))
 
 
 @router.get("/notes", response_model=NotesResponse, dependencies=reads)
@@ -135,12 +96,12 @@ async def put_note(path: str, request: Request, library: LibraryDep) -> NoteWrit
         body.extend(part)
         if len(body) > limit:
             raise NoteTooLargeError(f"note is over the limit of {limit} bytes (NOTES_MAX_NOTE_BYTES)")
-    created, timed = await run_in_threadpool(library.put_note, path, bytes(body))
-    return NoteWriteResponse(path=path, created=created, reindex=_reindex_response(timed))
+    created, report = await run_in_threadpool(library.put_note, path, bytes(body))
+    return NoteWriteResponse(path=path, created=created, reindex=ReindexResponse.of(report))
 
 
 @router.delete("/notes/{path:path}", response_model=NoteWriteResponse, dependencies=writes, responses=ERRORS)
 def delete_note(path: str, library: LibraryDep) -> NoteWriteResponse:
     """Delete a note (it is moved to the trash folder) and drop its passages from the index."""
-    timed = library.delete_note(path)
-    return NoteWriteResponse(path=path, created=False, reindex=_reindex_response(timed))
+    report = library.delete_note(path)
+    return NoteWriteResponse(path=path, created=False, reindex=ReindexResponse.of(report))
