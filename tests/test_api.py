@@ -25,8 +25,11 @@ def test_ask_returns_answer_with_citations_in_contract(client):
     response = client.post("/api/ask", json={"question": "쿠버네티스와 도커는 어떤 관계야?", "top_k": 3})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"question", "answer", "found", "citations", "took_ms"}
-    assert body["found"] is True and len(body["citations"]) == 3
+    assert set(body) == {
+        "question", "searched_for", "answer", "found", "confidence", "citations", "related", "took_ms"
+    }  # fmt: skip
+    assert body["found"] is True and len(body["citations"]) == 3 and body["related"] == []
+    assert 0.5 <= body["confidence"] <= 1 and body["searched_for"] == body["question"]
     citation = body["citations"][0]
     assert set(citation) == {"n", "note", "heading", "start_line", "end_line", "text", "score", "highlight_lines"}
     assert citation["note"] == SEED_NOTE.name and citation["n"] == 1
@@ -36,10 +39,12 @@ def test_ask_returns_answer_with_citations_in_contract(client):
         assert all(c["start_line"] <= line <= c["end_line"] for line in c["highlight_lines"])
 
 
-def test_ask_not_covered_says_so_and_cites_nothing(client):
+def test_ask_not_covered_says_so_and_shows_the_closest_passages(client):
     body = client.post("/api/ask", json={"question": "김치찌개 맛있게 끓이는 법 알려줘"}).json()
     assert body["found"] is False and body["citations"] == []
-    assert "찾지 못했습니다" in body["answer"]
+    assert "확실한 답을 찾지 못했습니다" in body["answer"] and body["confidence"] < 0.5
+    assert 1 <= len(body["related"]) <= 3 and [c["n"] for c in body["related"]] == [1, 2, 3][: len(body["related"])]
+    assert all(c["highlight_lines"] == [] for c in body["related"])
 
 
 def test_search_returns_ranked_passages(client):

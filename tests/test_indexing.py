@@ -18,8 +18,8 @@ def test_reindex_twice_changes_nothing(library, embedder):
     generation = library.retriever.index.generation
     embedded = len(embedder.passages_embedded)
     timed = library.reindex(wait=True)
-    assert (timed.report.added, timed.report.changed, timed.report.removed) == (0, 0, 0)
-    assert timed.report.unchanged == 1 and timed.report.embedded == 0
+    assert (timed.added, timed.changed, timed.removed) == (0, 0, 0)
+    assert timed.unchanged == 1 and timed.embedded == 0
     assert library.retriever.index.generation == generation
     assert len(embedder.passages_embedded) == embedded
 
@@ -27,14 +27,14 @@ def test_reindex_twice_changes_nothing(library, embedder):
 def test_reindex_embeds_only_new_and_changed_chunks(library, settings, embedder):
     (settings.corpus_dir / "podman.md").write_text(NEW_NOTE, encoding="utf-8")
     before = len(embedder.passages_embedded)
-    report = library.reindex(wait=True).report
+    report = library.reindex(wait=True)
     assert (report.added, report.changed, report.removed, report.unchanged) == (1, 0, 0, 1)
     assert report.embedded == len(embedder.passages_embedded) - before == 2
     seed = settings.corpus_dir / SEED_NOTE.name
     seed.write_text(
         seed.read_text(encoding="utf-8").replace("리소스를 효율적으로 사용함", "자원을 아껴 씀"), encoding="utf-8"
     )
-    report = library.reindex(wait=True).report
+    report = library.reindex(wait=True)
     assert (report.added, report.changed, report.removed, report.unchanged) == (0, 1, 0, 1)
     assert report.embedded == 1
 
@@ -44,11 +44,11 @@ def test_rename_costs_no_embedding_and_delete_removes_chunks(library, settings, 
     library.reindex(wait=True)
     before = len(embedder.passages_embedded)
     (settings.corpus_dir / "podman.md").rename(settings.corpus_dir / "containers-podman.md")
-    report = library.reindex(wait=True).report
+    report = library.reindex(wait=True)
     assert (report.added, report.removed, report.embedded) == (1, 1, 0)
     assert len(embedder.passages_embedded) == before
     (settings.corpus_dir / "containers-podman.md").unlink()
-    report = library.reindex(wait=True).report
+    report = library.reindex(wait=True)
     assert report.removed == 1
     assert {r.chunk.note for r in library.retriever.index.records} == {SEED_NOTE.name}
 
@@ -56,7 +56,7 @@ def test_rename_costs_no_embedding_and_delete_removes_chunks(library, settings, 
 def test_broken_note_is_reported_and_others_still_index(library, settings):
     (settings.corpus_dir / "broken.md").write_bytes(b"\xff\xfe not utf-8 \xc3")
     (settings.corpus_dir / "podman.md").write_text(NEW_NOTE, encoding="utf-8")
-    report = library.reindex(wait=True).report
+    report = library.reindex(wait=True)
     assert report.added == 1 and len(report.failed) == 1 and "broken.md" in report.failed[0]
     assert "podman.md" in library.retriever.index.notes
 
@@ -65,11 +65,11 @@ def test_index_survives_restart_and_model_change_rebuilds(settings, embedder, an
     first = NotesLibrary(settings, embedder, analyzers=analyzers)
     first.open()
     again = NotesLibrary(settings, HashingEmbedder(), analyzers=analyzers)
-    assert again.open().report.embedded == 0
+    assert again.open().embedded == 0
     other = HashingEmbedder(dim=32)
     other.name = "test/other-model"
     rebuilt = NotesLibrary(settings, other, analyzers=analyzers)
-    report = rebuilt.open().report
+    report = rebuilt.open()
     assert report.embedded == report.chunks > 0
     assert rebuilt.retriever.index.vectors.d == 32
 
@@ -118,7 +118,7 @@ def test_unreadable_index_is_rebuilt_not_fatal(settings, embedder, analyzers):
     generation = settings.index_dir / first.retriever.index.generation
     (generation / "vectors.faiss").write_bytes(b"damaged")
     again = NotesLibrary(settings, HashingEmbedder(), analyzers=analyzers)
-    report = again.open().report
+    report = again.open()
     assert report.added == 1 and report.chunks == len(first.retriever.index.records)
     assert again.retriever.index.generation != first.retriever.index.generation
 
@@ -126,7 +126,7 @@ def test_unreadable_index_is_rebuilt_not_fatal(settings, embedder, analyzers):
 def test_touched_note_is_not_reread_after_its_stamp_is_stored(library, settings, monkeypatch):
     seed = settings.corpus_dir / SEED_NOTE.name
     os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 1_000_000_000))
-    first = library.reindex(wait=True).report
+    first = library.reindex(wait=True)
     assert (first.changed, first.unchanged, first.embedded) == (0, 1, 0)
     reads = []
     original = library.store.read_listed

@@ -21,7 +21,8 @@ EXAMPLES = (
     "쿠버네티스와 도커는 어떤 관계야?",
     "리눅스만 있으면 도커 엔진은 필요 없지 않아?",
 )
-NOT_FOUND_NOTE = "노트에 이 질문을 다루는 내용이 없습니다. 출처 없이 추측하지 않습니다."
+NOT_FOUND_NOTE = "노트에서 확실한 답을 찾지 못했습니다"
+LOW_CONFIDENCE = 0.5  # a found answer below this confidence is marked as uncertain
 
 st.set_page_config(page_title="노트 Q&A", page_icon="📒", layout="wide")
 client = NotesClient.from_env()
@@ -75,11 +76,11 @@ def show_note(path: str, marked: set[int]) -> None:
     st.markdown(marked_lines(text, 1, marked, numbers=True), unsafe_allow_html=True)
 
 
-def show_citations(index: int, message: dict) -> None:
-    for c in message["citations"]:
+def show_citations(index: int, message: dict, passages: list[dict], *, expanded: bool = True) -> None:
+    for c in passages:
         heading = c["heading"] or "(첫 부분)"
         label = f"[{c['n']}] {c['note']} › {heading} · {c['start_line']}–{c['end_line']}행 · 점수 {c['score']:.2f}"
-        with st.expander(label, expanded=c["n"] == 1):
+        with st.expander(label, expanded=expanded and c["n"] == 1):
             marked = set(c["highlight_lines"])
             st.markdown(marked_lines(c["text"], c["start_line"], marked), unsafe_allow_html=True)
             if st.toggle("노트 전체 보기", key=f"open-{index}-{c['n']}"):
@@ -92,12 +93,17 @@ def show_message(index: int, message: dict) -> None:
             st.markdown(message["content"])
         elif message.get("error"):
             st.error(message["error"])
-        else:
+        elif message["found"]:
             st.markdown(answer_markdown(message["content"]))
-            if message["found"]:
-                show_citations(index, message)
-            else:
-                st.info(NOT_FOUND_NOTE)
+            if message["confidence"] < LOW_CONFIDENCE:
+                st.caption(f"⚠️ 확신 낮음 ({message['confidence']:.0%}) — 노트가 이 질문을 직접 다루지 않을 수 있습니다")
+            show_citations(index, message, message["citations"])
+            st.caption(f"{message['took_ms']:.0f} ms")
+        else:
+            st.info(f"{NOT_FOUND_NOTE}. 노트가 이 질문을 다루지 않을 수 있습니다.")
+            if message["related"]:
+                st.caption(f"가장 가까운 구절 {len(message['related'])}개 (펼쳐서 보기)")
+                show_citations(index, message, message["related"], expanded=False)
             st.caption(f"{message['took_ms']:.0f} ms")
 
 
@@ -113,7 +119,9 @@ def answer(question: str, top_k: int) -> dict:
         "role": "assistant",
         "content": body["answer"],
         "found": body["found"],
+        "confidence": body["confidence"],
         "citations": body["citations"],
+        "related": body["related"],
         "took_ms": body["took_ms"],
     }
 

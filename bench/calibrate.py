@@ -1,0 +1,270 @@
+"""Does /api/ask answer what the notes cover and refuse what they do not? On sets that chose nothing.
+
+    python -m bench.calibrate                  # the shipped confidence model on every set
+    python -m bench.calibrate --fit            # fit it on the development sets; prints the constants to ship
+    python -m bench.calibrate --no-loanwords   # the same without loanword spellings (their effect)
+    python -m bench.calibrate --weights 0.3,0.4,0.5,0.6   # retrieval Hit@1/Hit@3 per dense weight
+
+Sets (each with the Docker note in the corpus where it is a vault):
+  vault-dev     tests/data/vaults/dev: 4 notes + questions in other words than the notes   (fits)
+  vault-test    tests/data/vaults/test: 4 other notes, frozen                              (reported only)
+  devset        tests/data/devset.json over corpus/, as it is                              (reported only)
+  korquad-13/7  KorQuAD 1.0 dev: 30 articles, 300 questions from them, 300 from others   (fit)
+  korquad-21/42 the same with other seeds                                                  (reported only)
+KorQuAD is read from ../shared/data/korquad (CC BY-ND, never copied here); without it those rows
+are skipped with a message. Indexes and query vectors are cached under data/bench/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import shutil
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from backend.confidence import ConfidenceModel, Evidence
+from backend.embedding import create_embedder
+from backend.evaluation import QuestionSet, answers_lines, first_rank, load_devset, load_vault
+from backend.library import NotesLibrary
+from backend.search import FusionConfig
+from backend.settings import Settings
+from bench.korquad import DATA as KORQUAD
+from bench.korquad import sample, write_notes
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "data" / "bench"
+SEED_NOTE = ROOT / "corpus" / "docker-vm-kubernetes.md"
+FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
+KORQUAD_SEEDS = (13, 7, 21, 42)
+
+
+@dataclass(frozen=True)
+class Row:
+    question: str
+    covered: bool
+    kind: str  # in | near | far | korquad | out (devset: not split)
+    rank: int | None  # rank of the answering passage among the top 10 searched
+    evidence: Evidence
+    note: str = ""  # the answering note
+
+
+class CachedQueries:
+    """The real embedder, with query vectors kept on disk: a rerun encodes nothing it has seen."""
+
+    def __init__(self, embedder, path: Path) -> None:
+        self._embedder, self._path = embedder, path
+        self.name, self.dim = embedder.name, 0
+        self._vectors: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path) as stored:
+                self._vectors = dict(zip(json.loads(str(stored["texts"])), stored["vectors"]))
+
+    def warm_up(self) -> None:
+        self._embedder.warm_up()
+        self.dim = self._embedder.dim
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._embedder.embed_passages(texts)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self._embedder.embed_queries(missing)))
+        return np.stack([self._vectors[t] for t in texts])
+
+    def save(self) -> None:
+        texts = list(self._vectors)
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            self._path, texts=json.dumps(texts, ensure_ascii=False), vectors=np.stack(list(self._vectors.values()))
+        )
+
+
+def open_library(corpus: list[Path], folder: Path, embedder, fusion: FusionConfig, chunk_chars: int) -> NotesLibrary:
+    notes = folder / "corpus"
+    if corpus:  # copied afresh: an edited note is reindexed, an unchanged one costs nothing
+        shutil.rmtree(notes, ignore_errors=True)
+        for source in corpus:
+            if source.is_dir():
+                shutil.copytree(source, notes, dirs_exist_ok=True)
+            else:
+                notes.mkdir(parents=True, exist_ok=True)
+                shutil.copy(source, notes / source.name)
+    settings = Settings(
+        corpus_dir=notes, index_dir=folder / "index", models_dir=ROOT / "data" / "models", chunk_chars=chunk_chars
+    )
+    library = NotesLibrary(settings, embedder, fusion=fusion)
+    library.open()
+    return library
+
+
+def rows_of(library: NotesLibrary, questions, is_answer) -> list[Row]:
+    rows = []
+    for q in questions:
+        result, evidence = library.examine(q.question, 10)
+        rank = first_rank([h.chunk for h in result.hits], is_answer(q)) if q.lines else None
+        kind = "in" if q.lines else q.kind or "out"
+        rows.append(Row(q.question, bool(q.lines), kind, rank, evidence, q.note))
+    return rows
+
+
+def vault_rows(qset: QuestionSet, embedder, fusion: FusionConfig) -> list[Row]:
+    library = open_library(list(qset.corpus), CACHE / qset.name, embedder, fusion, Settings().chunk_chars)
+    return rows_of(library, qset.questions, lambda q: answers_lines(q.note, q.lines))
+
+
+def korquad_rows(seed: int, embedder, fusion: FusionConfig) -> list[Row]:
+    from backend.evaluation import DevQuestion
+
+    data = json.loads(KORQUAD.read_text(encoding="utf-8"))
+    articles, asked = sample(data, 30, 300, seed)
+    titles = {a["title"] for a in articles}
+    others = [
+        qa["question"] for a in data["data"] if a["title"] not in titles for p in a["paragraphs"] for qa in p["qas"]
+    ]
+    outside = random.Random(seed + 1000).sample(others, 300)
+    folder = CACHE / f"korquad-30-{seed}-400"
+    write_notes(articles, folder / "corpus")
+    library = open_library([], folder, embedder, fusion, 400)
+    answers = {q: a for q, a in asked}
+    questions = [DevQuestion(q, (1,)) for q, _ in asked] + [DevQuestion(q, (), kind="korquad") for q in outside]
+    return rows_of(library, questions, lambda q: lambda chunk: answers[q.question] in chunk.text)
+
+
+def gather(fusion: FusionConfig, use_korquad: bool) -> dict[str, list[Row]]:
+    embedder = CachedQueries(create_embedder(Settings(models_dir=ROOT / "data" / "models")), CACHE / "queries.npz")
+    embedder.warm_up()
+    sets: dict[str, list[Row]] = {}
+    for half in ("dev", "test"):
+        qset = load_vault(ROOT / "tests" / "data" / "vaults" / half, SEED_NOTE)
+        sets[qset.name] = vault_rows(qset, embedder, fusion)
+    devset = load_devset(ROOT / "tests" / "data" / "devset.json")
+    library = open_library([SEED_NOTE], CACHE / "devset", embedder, fusion, Settings().chunk_chars)
+    sets["devset"] = rows_of(library, devset.questions, lambda q: answers_lines(devset.note, q.lines))
+    for half in ("dev", "test"):  # the Docker note's questions inside each vault, on their own
+        rows = [r for r in sets[f"vault-{half}"] if r.note == SEED_NOTE.name]
+        sets[f"docker-{half}"] = rows
+    if use_korquad:
+        for seed in KORQUAD_SEEDS:
+            sets[f"korquad-{seed}"] = korquad_rows(seed, embedder, fusion)
+    embedder.save()
+    return sets
+
+
+def logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Weighted logistic regression, light L2 on standardised features: [bias, weights...] in raw units."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    xs = (x - mean) / scale
+
+    def loss(p: np.ndarray) -> float:
+        z = p[0] + xs @ p[1:]
+        return float(np.sum(weight * (np.logaddexp(0, z) - y * z)) / weight.sum() + 1e-3 * np.sum(p[1:] ** 2))
+
+    p = minimize(loss, np.zeros(x.shape[1] + 1), method="BFGS").x
+    weights = p[1:] / scale
+    return np.array([p[0] - float(mean @ weights), *weights])
+
+
+def fit(sets: dict[str, list[Row]]) -> ConfidenceModel:
+    """One logistic model on the development vault (covered vs far-off) and KorQuAD's fitting seeds
+    (in vs out), each source weighing half; then the threshold that keeps every answerable
+    development question whose passage ranks in the top three and 98% of KorQuAD's answerable ones."""
+    vault = [r for r in sets["vault-dev"] if r.kind in ("in", "far")]
+    korquad = [r for name in FIT_SETS[1:] if name in sets for r in sets[name]]
+    rows = vault + korquad
+    x = np.array([ConfidenceModel.features(r.evidence) for r in rows])
+    y = np.array([r.covered for r in rows], dtype=float)
+    source = np.array([0] * len(vault) + [1] * len(korquad))
+    weight = np.ones(len(rows))
+    for s, k in ((0, 1), (0, 0), (1, 1), (1, 0)):  # each source and class a quarter of the weight
+        chosen = (source == s) & (y == k)
+        if chosen.any():
+            weight[chosen] = 1 / chosen.sum()
+    model = ConfidenceModel(*(round(float(v), 3) for v in logistic(x, y, weight)))
+    kept = [model.confidence(r.evidence) for r in sets["vault-dev"] if r.covered and r.rank and r.rank <= 3]
+    floor = min(kept)
+    korquad_in = [model.confidence(r.evidence) for r in korquad if r.covered]
+    if korquad_in:
+        floor = min(floor, float(np.percentile(korquad_in, 2)))
+    return replace(model, threshold=math.floor(floor * 1000) / 1000)
+
+
+def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
+    print(f"{model}")
+    print(
+        f"{'set':<12} {'in':>4} {'answered':>9} {'refused@3':>9} {'ask@1':>6} {'ask@3':>6} {'search@1':>8} "
+        f"{'search@3':>8} {'out':>4} {'near ok':>8} {'far ok':>7} {'other ok':>9}"
+    )
+    for name, rows in sets.items():
+        found = {id(r): model.confidence(r.evidence) >= model.threshold for r in rows}
+        inside = [r for r in rows if r.covered]
+        out = [r for r in rows if not r.covered]
+        top3 = [r for r in inside if r.rank and r.rank <= 3]
+        n = max(len(inside), 1)
+
+        def answered(selected: list[Row], found=found) -> str:
+            return f"{sum(found[id(r)] for r in selected)}/{len(selected)}" if selected else "-"
+
+        print(
+            f"{name:<12} {len(inside):>4} {answered(inside):>9} "
+            f"{sum(not found[id(r)] for r in top3)}/{len(top3):<7} "
+            f"{sum(found[id(r)] and r.rank == 1 for r in inside) / n:6.3f} "
+            f"{sum(found[id(r)] for r in top3) / n:6.3f} "
+            f"{sum(r.rank == 1 for r in inside) / n:8.3f} {len(top3) / n:8.3f} {len(out):>4} "
+            f"{answered([r for r in out if r.kind == 'near']):>8} {answered([r for r in out if r.kind == 'far']):>7} "
+            f"{answered([r for r in out if r.kind in ('korquad', 'out')]):>9}"
+        )
+    print("answered = found; refused@3 = not found although search ranks the passage in the top 3;")
+    print(
+        "ask@k = found and the passage among the first k citations; docker-* = the Docker note's questions of a vault"
+    )
+    for name in ("vault-dev", "vault-test"):
+        for r in sets.get(name, []):
+            confidence = model.confidence(r.evidence)
+            wrong = (r.covered and confidence < model.threshold) or (r.kind == "far" and confidence >= model.threshold)
+            if wrong:
+                e = r.evidence
+                print(
+                    f"  {name} {r.kind} rank={r.rank} conf={confidence:.2f} margin={e.margin:+.3f} "
+                    f"coverage={e.coverage:.2f} names={e.unknown_names} scattered={e.scattered:.2f} {r.question}"
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fit", action="store_true", help="fit the model on the development sets")
+    parser.add_argument("--no-loanwords", action="store_true", help="search without loanword spellings")
+    parser.add_argument("--weights", help="comma-separated dense weights: print retrieval quality for each")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    use_korquad = KORQUAD.exists()
+    if not use_korquad:
+        print(f"SKIP korquad rows: {KORQUAD} is absent (KorQuAD is read from ../shared, never committed)")
+    if args.weights:
+        for weight in (float(w) for w in args.weights.split(",")):
+            sets = gather(FusionConfig(dense_weight=weight, loanwords=not args.no_loanwords), use_korquad)
+            for name, rows in sets.items():
+                inside = [r for r in rows if r.covered]
+                hit1 = sum(r.rank == 1 for r in inside) / len(inside)
+                hit3 = sum(bool(r.rank) and r.rank <= 3 for r in inside) / len(inside)
+                print(f"dense weight {weight:.2f} {name:<12} Hit@1 {hit1:.3f} Hit@3 {hit3:.3f}")
+        return
+    sets = gather(FusionConfig(loanwords=not args.no_loanwords), use_korquad)
+    model = fit(sets) if args.fit else ConfidenceModel()
+    if args.fit:
+        print(
+            "fitted on", ", ".join(n for n in FIT_SETS if n in sets), "- ship these constants in backend/confidence.py:"
+        )
+    report(sets, model)
+    print(f"{time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Answer what the notes cover, refuse what they do not: the real model over real HTTP, on the two
+vault halves of tests/data/vaults (questions in other words than the notes; the test half is frozen)."""
+
+import shutil
+
+import httpx
+import pytest
+
+from backend.evaluation import answers_lines, first_rank, load_vault
+from backend.main import create_app
+from backend.models import Chunk
+from tests.conftest import ROOT, SEED_NOTE, LiveServer, free_port, make_settings
+
+pytestmark = pytest.mark.model
+
+GIT = """# Git 메모
+
+## rebase
+
+feature 브랜치에서 git rebase main 을 하면 내 commit들이 main 끝에 다시 쌓여서 history가 한 줄이 된다.
+이미 push한 브랜치를 rebase하면 commit 해시가 바뀌니 혼자 쓰는 브랜치에서만 한다.
+
+## stash
+
+작업 중인 변경은 git stash 로 치워 두고 나중에 git stash pop 으로 꺼낸다.
+"""
+
+
+def ask(url: str, question: str) -> dict:
+    response = httpx.post(f"{url}/api/ask", json={"question": question, "top_k": 5}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def as_chunk(c: dict) -> Chunk:
+    return Chunk("", c["note"], c["heading"], c["start_line"], c["end_line"], c["text"], "")
+
+
+@pytest.mark.parametrize("half", ["dev", "test"])
+def test_vault_questions_in_other_words_are_answered_and_far_ones_refused(half, tmp_path, real_embedder, analyzers):
+    qset = load_vault(ROOT / "tests" / "data" / "vaults" / half, SEED_NOTE)
+    settings = make_settings(tmp_path)
+    shutil.copytree(qset.corpus[0], settings.corpus_dir, dirs_exist_ok=True)
+    refused, ranks, far_answered = [], [], []
+    with LiveServer(create_app(settings, embedder=real_embedder, analyzers=analyzers), free_port()) as server:
+        for q in qset.in_scope:
+            body = ask(server.url, q.question)
+            shown = body["citations"] or body["related"]
+            rank = first_rank([as_chunk(c) for c in shown], answers_lines(q.note, q.lines))
+            if not body["found"] and rank is not None and rank <= 3:
+                refused.append(q.question)
+            ranks.append(rank if body["found"] else None)
+            assert 0 <= body["confidence"] <= 1
+        for q in qset.out_of_scope:
+            body = ask(server.url, q.question)
+            if q.kind == "far" and body["found"]:
+                far_answered.append(q.question)
+            if not body["found"]:
+                assert body["citations"] == [] and 1 <= len(body["related"]) <= 3
+    hit3 = sum(1 for r in ranks if r is not None and r <= 3) / len(ranks)
+    assert refused == [], refused  # never "not in my notes" when the passage is right there
+    assert far_answered == [], far_answered  # weather, recipes, insurance: not from the notes
+    assert hit3 >= 0.9, hit3
+
+
+def test_git_note_put_through_the_api_answers_a_korean_question_about_its_latin_terms(
+    tmp_path, real_embedder, analyzers
+):
+    settings = make_settings(tmp_path)
+    with LiveServer(create_app(settings, embedder=real_embedder, analyzers=analyzers), free_port()) as server:
+        assert httpx.put(f"{server.url}/api/notes/tech/git.md", content=GIT.encode(), timeout=60).status_code == 200
+        body = ask(server.url, "리베이스를 쓰면 커밋 기록이 어떻게 돼?")
+        assert body["found"], body
+        assert body["citations"][0]["note"] == "tech/git.md" and body["citations"][0]["heading"].endswith("rebase")
+        assert "history가 한 줄이 된다" in body["answer"]
+        far = ask(server.url, "자동차 보험료는 어떻게 계산돼?")
+        assert not far["found"] and far["related"] and "확실한 답을 찾지 못했습니다" in far["answer"]

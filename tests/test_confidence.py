@@ -1,0 +1,51 @@
+"""Evidence and the confidence model, with the hashing fake embedder (the plumbing, not the quality)."""
+
+import numpy as np
+
+from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
+from backend.topics import TOPICS
+from tests.fakes import HashingEmbedder
+from tests.test_search import GIT, open_library
+
+
+def test_evidence_counts_unknown_names_and_loanword_spellings_as_held(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"tech/git.md": GIT})
+    result, evidence = library.examine("리베이스하면 history가 어떻게 남아?", 3)
+    assert evidence.unknown_names == 0 and evidence.coverage == 1.0  # 리베이스 is held as rebase
+    _, unknown = library.examine("MySQL 복제 설정은 어떻게 해?", 3)
+    assert unknown.unknown_names == 1
+    vector = library.embedder.embed_queries(["x"])[0]
+    again = gather_evidence(result, vector, library.topics)
+    assert again.coverage == evidence.coverage and isinstance(again.margin, float)
+
+
+def test_evidence_scattered_counts_nouns_the_notes_hold_elsewhere(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"tech/git.md": GIT, "work/plan.md": "# 계획\n\n예산과 일정 정리.\n"})
+    result, evidence = library.examine("force-with-lease 옵션과 예산", 3)
+    best = result.records[0].chunk.note
+    assert best == "tech/git.md" and evidence.scattered > 0  # 예산 is in another note
+
+
+def test_confidence_rises_with_margin_and_coverage_and_falls_with_unknown_names():
+    model = ConfidenceModel()
+    base = Evidence(margin=0.02, coverage=0.5, unknown_names=0, scattered=0.0)
+    assert 0 < model.confidence(base) < 1
+    assert model.confidence(Evidence(0.05, 0.5, 0, 0.0)) > model.confidence(base)
+    assert model.confidence(Evidence(0.02, 1.0, 0, 0.0)) > model.confidence(base)
+    assert model.confidence(Evidence(0.02, 0.5, 1, 0.0)) < model.confidence(base)
+    assert model.confidence(Evidence(0.02, 0.5, 0, 1.0)) < model.confidence(base)
+    far = Evidence(margin=-0.05, coverage=0.0, unknown_names=0, scattered=0.0)
+    assert model.confidence(far) < model.threshold <= model.confidence(base)
+
+
+def test_topic_anchors_are_cached_per_model_and_reembedded_when_damaged(tmp_path):
+    embedder = HashingEmbedder()
+    first = TopicAnchors.load(embedder, tmp_path)
+    cached = list(tmp_path.glob("topics-*.npy"))
+    assert first.vectors.shape == (len(TOPICS), embedder.dim) and len(cached) == 1
+    embedder.passages_embedded.clear()
+    again = TopicAnchors.load(embedder, tmp_path)
+    assert embedder.passages_embedded == [] and np.array_equal(again.vectors, first.vectors)
+    cached[0].write_bytes(b"damaged")
+    repaired = TopicAnchors.load(embedder, tmp_path)
+    assert len(embedder.passages_embedded) == len(TOPICS) and np.array_equal(repaired.vectors, first.vectors)
