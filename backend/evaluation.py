@@ -18,9 +18,7 @@ class DevQuestion:
     kind: str = ""  # out of scope: "near" the notes' topics or "far" from them
 
 
-@dataclass(frozen=True)
-class DevSet:
-    note: str
+class _Scoped:
     questions: tuple[DevQuestion, ...]
 
     @property
@@ -30,6 +28,12 @@ class DevSet:
     @property
     def out_of_scope(self) -> list[DevQuestion]:
         return [q for q in self.questions if not q.lines]
+
+
+@dataclass(frozen=True)
+class DevSet(_Scoped):
+    note: str
+    questions: tuple[DevQuestion, ...]
 
 
 def load_devset(path: Path) -> DevSet:
@@ -40,20 +44,12 @@ def load_devset(path: Path) -> DevSet:
 
 
 @dataclass(frozen=True)
-class QuestionSet:
+class QuestionSet(_Scoped):
     """Questions over a corpus of several notes (tests/data/vaults/<half>/questions.json)."""
 
     name: str
     corpus: tuple[Path, ...]  # folders and single notes that make up the corpus
     questions: tuple[DevQuestion, ...]
-
-    @property
-    def in_scope(self) -> list[DevQuestion]:
-        return [q for q in self.questions if q.lines]
-
-    @property
-    def out_of_scope(self) -> list[DevQuestion]:
-        return [q for q in self.questions if not q.lines]
 
 
 def load_vault(folder: Path, seed_note: Path) -> QuestionSet:
