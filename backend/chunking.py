@@ -24,8 +24,14 @@ _HEADING = re.compile(r"^(\s*)(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\s{0,3}\*\*([^*].*?)\*\*\s*:?\s*$")
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_EMBEDDED_FILE = re.compile(r"!\[\[[^\]]*\.(?:png|jpe?g|gif|svg|webp|bmp|pdf|mp4|mp3)(?:\|[^\]]*)?\]\]", re.IGNORECASE)
+_WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
 _URL = re.compile(r"https?://[^\s)\]]+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_CALLOUT = re.compile(r"\[!\w+\][+-]?\s*")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.MULTILINE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_TAG_MARK = re.compile(r"(?<![\w&/#])#(?=[^\W\d_])")
 _MARKUP = re.compile(r"(\*\*|__|`|^\s*#{1,6}\s+|^\s*>\s?|^\s*(?:[-*+]|\d{1,3}[.)])\s+)", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?。？！])\s+|(?<=다\.)|(?<=요\.)")
 
@@ -39,11 +45,24 @@ def normalize_text(text: str) -> str:
 
 
 def clean_markup(text: str) -> str:
-    """Text a person reads, without Markdown syntax; image links (files we may not have) and URLs vanish."""
-    text = _URL.sub(" ", _IMAGE.sub(" ", text))
+    """Text a person reads, without Markdown syntax: image links (files we may not have) and URLs
+    vanish, [[note|label]] reads as its label, [[note#heading]] as "note heading", a table as its
+    cells, a callout as its title and text, #tag as the word."""
+    text = _URL.sub(" ", _IMAGE.sub(" ", _EMBEDDED_FILE.sub(" ", text)))
+    text = _WIKILINK.sub(_wikilink_text, text)
     text = _LINK.sub(r"\1", text)
+    text = _TABLE_RULE.sub("", _HTML_TAG.sub(" ", text))
     text = _MARKUP.sub("", text)
+    text = _TAG_MARK.sub("", _CALLOUT.sub("", text)).replace("|", " ")
     return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
+
+
+def _wikilink_text(match: re.Match) -> str:
+    note, heading, label = match.group(1), match.group(2), match.group(3)
+    if label:
+        return label.strip()
+    name = note.strip().rsplit("/", 1)[-1].removesuffix(".md")
+    return " ".join(part for part in (name, (heading or "").strip()) if part)
 
 
 @dataclass
@@ -53,7 +72,7 @@ class _Section:
 
 
 def _heading_title(text: str) -> str:
-    title = _LINK.sub(r"\1", _IMAGE.sub(" ", text)).replace("**", "").replace("`", "")
+    title = _LINK.sub(r"\1", _WIKILINK.sub(_wikilink_text, _IMAGE.sub(" ", text))).replace("**", "").replace("`", "")
     return title.strip().rstrip(":").strip() or text.strip()
 
 
@@ -216,10 +235,16 @@ def _join_lines(body: list[tuple[int, str]]) -> str:
     return "\n".join(" ".join(by_line.get(n, [""])) for n in range(first, last + 1))
 
 
-def split_note(path: str, text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
-    """Chunks of one note, in reading order, with content-hash ids."""
+def split_note(
+    path: str, text: str, *, max_chars: int = DEFAULT_MAX_CHARS, title: str = "", extra: str = ""
+) -> list[Chunk]:
+    """Chunks of one note, in reading order, with content-hash ids.
+
+    `title` (from frontmatter) leads every chunk's context unless its heading path already starts
+    with it; `extra` (aliases and tags) is searchable through the note's first chunk.
+    """
     lines = normalize_text(text).split("\n")
-    title = path.rsplit("/", 1)[-1].removesuffix(".md")
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for section in _sections(lines):
@@ -238,7 +263,12 @@ def split_note(path: str, text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> l
             base = hashlib.sha256(f"{path}\0{heading}\0{chunk_text}".encode()).hexdigest()[:16]
             seen[base] = seen.get(base, 0) + 1
             chunk_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
-            search_text = f"{heading or title}\n{readable}"
+            context = heading or title or stem
+            if title and heading and not heading.startswith(title):
+                context = f"{title}{HEADING_SEPARATOR}{heading}"
+            if extra and not chunks:
+                context = f"{context} · {extra}"
+            search_text = f"{context}\n{readable}"
             chunks.append(Chunk(chunk_id, path, heading, body[0][0], body[-1][0], chunk_text, search_text))
     return chunks
 

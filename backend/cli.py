@@ -69,10 +69,13 @@ def cmd_search(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from backend.main import create_app
+    from backend.main import check_exposure, create_app
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    if args.host:
+        settings = settings.model_copy(update={"host": args.host})
+    check_exposure(settings)
+    uvicorn.run(create_app(settings), host=settings.host, port=args.port or settings.port)
 
 
 def main(argv: list[str] | None = None) -> int:

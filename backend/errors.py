@@ -31,3 +31,11 @@ class ReindexBusyError(NotesError):
 
 class NoteStorageError(NotesError):
     """The corpus folder cannot be written (permissions, full disk)."""
+
+
+class NoteConflictError(NotesError):
+    """A note path that collides with the corpus as it is (a note where a folder must be, or back)."""
+
+
+class IndexNotReadyError(NotesError):
+    """No index generation is loaded yet (the first index is being built)."""

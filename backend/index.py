@@ -6,8 +6,12 @@ Layout under the index folder::
     gen-<time>-<rand>/   vectors.faiss + bm25/ + meta.sqlite, written completely before CURRENT names it
 
 A process killed while writing leaves a half-written generation that CURRENT never named; it
-is swept on the next write. Readers load a generation fully into memory, so sweeping the old
-one after a switch cannot tear a query that is still running.
+is swept on the next write. Readers load a generation fully into memory, so sweeping an old one
+cannot tear a query that is still running. The sweep keeps the two generations before the live
+one, so a reader process that has just read CURRENT can still load what it named; one slower
+than two more switches fails that load and retries with the new CURRENT, serving meanwhile
+what it has. A CURRENT that is empty or names nothing loadable is never a reason to delete:
+the newest generation that loads is used instead, and CURRENT is pointed back at it.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from backend.models import Chunk
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
-FORMAT = "3"  # bump when the layout changes: an older generation is then rebuilt, not misread
+FORMAT = "4"  # bump when the layout changes: an older generation is then rebuilt, not misread
+KEEP_PREVIOUS = 2  # generations before the live one that the sweep leaves for readers still loading them
 
 
 class UnreadableIndexError(Exception):
@@ -46,7 +51,11 @@ CREATE TABLE notes (
     content_hash TEXT NOT NULL,
     user_words TEXT NOT NULL,      -- JSON list: unstable loanwords this note brings
     pairs TEXT NOT NULL,           -- JSON object: English term -> Korean form paired in this note
-    stamp TEXT NOT NULL            -- size:mtime_ns when indexed; a note with the same stamp is not re-read
+    stamp TEXT NOT NULL,           -- size:mtime_ns when indexed; a note with the same stamp is not re-read
+    title TEXT NOT NULL,           -- frontmatter title, first '# ' heading or file name
+    tags TEXT NOT NULL,            -- JSON list: frontmatter tags and inline #tags, lower case
+    aliases TEXT NOT NULL,         -- JSON list: frontmatter aliases
+    problems TEXT NOT NULL         -- JSON list: what was wrong with the note but did not stop indexing
 );
 CREATE TABLE chunks (
     row INTEGER PRIMARY KEY,       -- position of the chunk's vector in vectors.faiss
@@ -71,6 +80,10 @@ class NoteRecord:
     user_words: tuple[str, ...] = ()
     pairs: dict[str, str] = field(default_factory=dict)
     stamp: str = ""
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,23 +135,53 @@ class StoredIndex:
 
 
 def current_generation(index_dir: Path) -> Path | None:
-    pointer = index_dir / CURRENT
-    if not pointer.exists():
+    """The generation CURRENT names, if it names one that exists."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
     path = index_dir / name
-    return path if name and (path / "meta.sqlite").exists() else None
+    return path if name.startswith("gen-") and "/" not in name and (path / "meta.sqlite").exists() else None
+
+
+def generations(index_dir: Path) -> list[Path]:
+    """Complete generation folders, newest first (their names start with the time they were written)."""
+    if not index_dir.is_dir():
+        return []
+    found = [p for p in index_dir.iterdir() if p.name.startswith("gen-") and (p / "meta.sqlite").exists()]
+    return sorted(found, key=lambda p: _written_at(p.name), reverse=True)
 
 
 def load_index(index_dir: Path) -> StoredIndex | None:
-    """The live generation, or None when there is none yet."""
-    gen = current_generation(index_dir)
-    if gen is None:
-        return None
+    """The live generation, or None when there is none yet.
+
+    Raises UnreadableIndexError when generations exist but none can be read (rebuild then). When
+    CURRENT is empty, dangling or damaged, the newest generation that loads is used and CURRENT
+    is pointed back at it; nothing is deleted for it.
+    """
+    named = current_generation(index_dir)
+    candidates = ([named] if named else []) + [g for g in generations(index_dir) if g != named]
+    problems = []
+    for gen in candidates:
+        try:
+            stored = _load_generation(gen)
+        except Exception as exc:  # noqa: BLE001 - any damage (zip, faiss, sqlite, json) means the same: rebuild
+            problems.append(f"{gen.name}: {type(exc).__name__}: {exc}")
+            continue
+        if gen != named:
+            log.warning("CURRENT does not name a readable generation; using %s, the newest that loads", gen.name)
+            _point_current(index_dir, gen.name)
+        return stored
+    if problems:
+        raise UnreadableIndexError("no index generation can be read (" + "; ".join(problems) + ")")
+    return None
+
+
+def _written_at(name: str) -> int:
     try:
-        return _load_generation(gen)
-    except (OSError, ValueError, KeyError, RuntimeError, sqlite3.Error) as exc:  # faiss raises RuntimeError
-        raise UnreadableIndexError(f"index generation {gen.name} cannot be read: {exc}") from exc
+        return int(name.split("-")[1])
+    except (IndexError, ValueError):
+        return 0
 
 
 def _load_generation(gen: Path) -> StoredIndex:
@@ -148,8 +191,20 @@ def _load_generation(gen: Path) -> StoredIndex:
         if info.get("format") != FORMAT:
             raise ValueError(f"format {info.get('format')!r}, this version writes {FORMAT!r}")
         notes = {
-            path: NoteRecord(path, h, tuple(json.loads(w)), json.loads(p), stamp)
-            for path, h, w, p, stamp in con.execute("SELECT path, content_hash, user_words, pairs, stamp FROM notes")
+            row[0]: NoteRecord(
+                row[0],
+                row[1],
+                tuple(json.loads(row[2])),
+                json.loads(row[3]),
+                row[4],
+                row[5],
+                tuple(json.loads(row[6])),
+                tuple(json.loads(row[7])),
+                tuple(json.loads(row[8])),
+            )  # fmt: skip
+            for row in con.execute(
+                "SELECT path, content_hash, user_words, pairs, stamp, title, tags, aliases, problems FROM notes"
+            )
         }
         records = [
             _record_from_row(row)
@@ -207,23 +262,31 @@ def write_index(
     _fsync_tree(gen)
     gen.rename(index_dir / name)
     _fsync(index_dir)
+    _point_current(index_dir, name)
+    sweep_generations(index_dir)
+    return StoredIndex(info, {n.path: n for n in notes}, list(records), flat, bm25, name)
+
+
+def _point_current(index_dir: Path, name: str) -> None:
+    """Name the live generation in CURRENT, atomically (temp file, fsync, rename)."""
     pointer_tmp = index_dir / f".{CURRENT}.{name}.tmp"
     pointer_tmp.write_text(name, encoding="utf-8")
     _fsync(pointer_tmp)
     os.replace(pointer_tmp, index_dir / CURRENT)
     _fsync(index_dir)
-    sweep_generations(index_dir, keep=name)
-    return StoredIndex(info, {n.path: n for n in notes}, list(records), flat, bm25, name)
 
 
-def sweep_generations(index_dir: Path, *, keep: str | None = None) -> None:
-    """Remove generations CURRENT does not name (old ones, and leftovers of a killed write)."""
-    current = current_generation(index_dir) if keep is None else None
-    live = keep or (current.name if current else None)
+def sweep_generations(index_dir: Path, *, keep_previous: int = KEEP_PREVIOUS) -> None:
+    """Remove what nobody may read any more: generations older than the live one and the
+    `keep_previous` before it, and leftovers of a killed write. Only the writer sweeps (so no
+    write is in progress). Without a readable CURRENT nothing complete is removed."""
+    current = current_generation(index_dir)
+    if current is None:
+        return
+    older = [g for g in generations(index_dir) if _written_at(g.name) < _written_at(current.name)]
+    keep = {current.name, CURRENT, *(g.name for g in older[:keep_previous])}
     for path in index_dir.iterdir():
-        if path.name == CURRENT or path.name == live:
-            continue
-        if path.name.startswith(("gen-", ".gen-", f".{CURRENT}.")):
+        if path.name not in keep and path.name.startswith(("gen-", ".gen-", f".{CURRENT}.")):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:
@@ -239,7 +302,7 @@ def _write_sqlite(path: Path, info: dict[str, str], notes: list[NoteRecord], rec
         con.executescript(SCHEMA)
         con.executemany("INSERT INTO info VALUES (?, ?)", sorted(info.items()))
         con.executemany(
-            "INSERT INTO notes VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     n.path,
@@ -247,6 +310,10 @@ def _write_sqlite(path: Path, info: dict[str, str], notes: list[NoteRecord], rec
                     json.dumps(list(n.user_words)),
                     json.dumps(n.pairs, ensure_ascii=False),
                     n.stamp,
+                    n.title,
+                    json.dumps(list(n.tags), ensure_ascii=False),
+                    json.dumps(list(n.aliases), ensure_ascii=False),
+                    json.dumps(list(n.problems), ensure_ascii=False),
                 )
                 for n in notes
             ],

@@ -15,6 +15,11 @@ from collections.abc import Iterable
 
 from backend.chunking import normalize_text
 
+# Kiwi without its multi-word and typo dictionaries: ~125 MB and 0.8 s to load instead of ~480 MB
+# and 2.3 s, the same morphemes on every benchmark (bench/korquad.py, bench/calibrate.py).
+# Bump when analysis changes: stored chunks are then re-analysed (never re-embedded).
+ANALYZER_VERSION = "kiwi-0.24 no-multi-typo terms-2"
+
 # fmt: off
 KEPT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "VV", "VA", "XR", "MAG"}
 NOUN_TAGS = {"NNG", "NNP"}
@@ -106,7 +111,7 @@ class KoreanAnalyzer:
         from kiwipiepy import Kiwi, MorphemeSet
 
         self.user_words, self.pairs = self.vocabulary(user_words, pairs or {})
-        self._kiwi = Kiwi()
+        self._kiwi = Kiwi(load_multi_dict=False, load_typo_dict=False)
         for word in self.user_words:
             self._kiwi.add_user_word(word, "NNP", 0.0)
         corpus_words = [(w, "NNP") for w in self.user_words if w not in SEED_WORDS]
@@ -205,21 +210,28 @@ class KoreanAnalyzer:
 
 
 class AnalyzerPool:
-    """Analysers by corpus vocabulary; building a Kiwi takes seconds, so the most recent are kept."""
+    """Analysers by corpus vocabulary and role; building a Kiwi takes a second, so recent ones are kept.
+
+    Queries and indexing never share an analyser (role "query" or "index"): a reindex that analyses
+    a large note holds only its own analyser's lock, and questions go on meanwhile.
+    """
 
     def __init__(self, keep: int = 2) -> None:
         self._by_vocabulary: dict[tuple, KoreanAnalyzer] = {}
         self._keep = keep
         self._lock = threading.Lock()
 
-    def for_vocabulary(self, user_words: Iterable[str], pairs: dict[str, str]) -> KoreanAnalyzer:
+    def for_vocabulary(
+        self, user_words: Iterable[str], pairs: dict[str, str], *, role: str = "query"
+    ) -> KoreanAnalyzer:
         words, merged = KoreanAnalyzer.vocabulary(user_words, pairs)
-        key = (words, tuple(sorted(merged.items())))
+        key = (role, words, tuple(sorted(merged.items())))
         with self._lock:
             analyzer = self._by_vocabulary.pop(key, None)
             if analyzer is None:
                 analyzer = KoreanAnalyzer(user_words, pairs)
             self._by_vocabulary[key] = analyzer  # most recent last
-            while len(self._by_vocabulary) > self._keep:
-                self._by_vocabulary.pop(next(iter(self._by_vocabulary)))
+            same_role = [k for k in self._by_vocabulary if k[0] == role]
+            for old in same_role[: max(len(same_role) - self._keep, 0)]:
+                self._by_vocabulary.pop(old)
             return analyzer

@@ -3,6 +3,8 @@
 Queries read whichever retriever is live; a reindex builds a new generation beside it and
 swaps the reference in one assignment, so queries never wait for, or see half of, a reindex.
 Reindexes run one at a time: a second one either waits or is refused with ReindexBusyError.
+A server starts answering as soon as the last generation is loaded and catches up with the
+corpus in the background; before any generation exists, questions get IndexNotReadyError.
 """
 
 from __future__ import annotations
@@ -10,23 +12,49 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from backend.answer import compose_answer
 from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
 from backend.embedding import Embedder
-from backend.errors import ReindexBusyError
-from backend.index import UnreadableIndexError, load_index, sweep_generations
+from backend.errors import IndexNotReadyError, NotesError, ReindexBusyError
+from backend.index import StoredIndex, UnreadableIndexError, load_index, sweep_generations
 from backend.indexing import corpus_vocabulary, reindex
 from backend.keywords import AnalyzerPool
 from backend.models import Answer, ReindexReport
-from backend.notes import NoteStore
+from backend.notes import NoteStore, NoteVersion
 from backend.search import FusionConfig, HybridRetriever, SearchResult
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReindexProgress:
+    phase: str  # scan | analyse | embed | write
+    done: int
+    total: int
+    started: float  # time.monotonic() when the reindex began
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    path: str
+    title: str
+    tags: tuple[str, ...]
+    aliases: tuple[str, ...]
+    chunks: int
+
+
+@dataclass(frozen=True)
+class LibraryStatus:
+    ready: bool  # a generation is loaded: questions can be answered
+    notes: int
+    chunks: int
+    generation: str
+    reindexing: ReindexProgress | None
 
 
 class NotesLibrary:
@@ -42,7 +70,10 @@ class NotesLibrary:
         self.settings = settings
         self.embedder = embedder
         self.store = NoteStore(
-            settings.corpus_dir, settings.index_dir.parent / "trash", max_bytes=settings.max_note_bytes
+            settings.corpus_dir,
+            settings.index_dir.parent / "trash",
+            max_bytes=settings.max_note_bytes,
+            keep_versions=settings.keep_versions,
         )
         self.fusion = fusion or FusionConfig()
         self.confidence = confidence or ConfidenceModel()
@@ -50,10 +81,12 @@ class NotesLibrary:
         self._retriever: HybridRetriever | None = None
         self._topics: TopicAnchors | None = None
         self._reindex_lock = threading.Lock()
+        self._progress: ReindexProgress | None = None
+        self.last_error: str | None = None  # why the last background reindex failed, if it did
 
     # ---- lifecycle -------------------------------------------------------------------------
-    def open(self) -> ReindexReport:
-        """Load the model and the index, bringing the index up to date with the corpus."""
+    def load(self) -> None:
+        """Load the model, the topics and the last readable index generation (no reindex)."""
         self.embedder.warm_up()
         self.settings.index_dir.mkdir(parents=True, exist_ok=True)
         self._topics = TopicAnchors.load(self.embedder, self.settings.models_dir / "topics")
@@ -64,25 +97,60 @@ class NotesLibrary:
             log.warning("%s; rebuilding the index from the notes", exc)
             stored = None
         if stored is not None:
-            analyzer = self._analyzers.for_vocabulary(*corpus_vocabulary(stored.notes.values()))
-            self._retriever = HybridRetriever(stored, analyzer, self.fusion)
+            self._use(stored)
+
+    def open(self) -> ReindexReport:
+        """Load, then bring the index up to date with the corpus before returning."""
+        self.load()
         return self.reindex(wait=True)
+
+    def start(self) -> threading.Thread:
+        """Load, then catch up with the corpus in the background: a server answers meanwhile."""
+        self.load()
+        thread = threading.Thread(target=self._catch_up, name="catch-up-reindex", daemon=True)
+        thread.start()
+        return thread
+
+    def _catch_up(self) -> None:
+        try:
+            report = self.reindex(wait=True)
+            log.info("index up to date: %s", report)
+        except (NotesError, OSError) as exc:
+            self.last_error = str(exc)
+            log.error("catching up with the corpus failed: %s", exc)
+
+    def _use(self, stored: StoredIndex) -> None:
+        analyzer = self._analyzers.for_vocabulary(*corpus_vocabulary(stored.notes.values()))
+        if self._retriever is None or stored is not self._retriever.index or analyzer is not self._retriever.analyzer:
+            self._retriever = HybridRetriever(stored, analyzer, self.fusion)
 
     @property
     def retriever(self) -> HybridRetriever:
-        if self._retriever is None:
-            raise RuntimeError("the library is not open yet")
-        return self._retriever
+        retriever = self._retriever
+        if retriever is None:
+            raise IndexNotReadyError("the index is being built for the first time; ask again in a few seconds")
+        return retriever
+
+    @property
+    def topics(self) -> TopicAnchors:
+        if self._topics is None:
+            raise IndexNotReadyError("the library is still loading; ask again in a few seconds")
+        return self._topics
 
     @property
     def reindexing(self) -> bool:
         return self._reindex_lock.locked()
 
-    @property
-    def topics(self) -> TopicAnchors:
-        if self._topics is None:
-            raise RuntimeError("the library is not open yet")
-        return self._topics
+    def status(self) -> LibraryStatus:
+        retriever = self._retriever
+        index = retriever.index if retriever else None
+        return LibraryStatus(
+            ready=index is not None,
+            notes=len(index.notes) if index else 0,
+            chunks=len(index.records) if index else 0,
+            generation=index.generation if index else "",
+            reindexing=self._progress if self.reindexing else None,
+        )
 
     # ---- reads ---------------------------------------------------------------------------
     def search(self, query: str, top_k: int) -> tuple[SearchResult, float]:
@@ -107,27 +175,38 @@ class NotesLibrary:
         vector: np.ndarray = self.embedder.embed_queries([query])[0]
         return retriever.search(vector, query, top_k), vector
 
+    def notes(self) -> list[NoteInfo]:
+        """The indexed notes with their title, tags and number of passages."""
+        index = self.retriever.index
+        counts: dict[str, int] = {}
+        for record in index.records:
+            counts[record.chunk.note] = counts.get(record.chunk.note, 0) + 1
+        return [
+            NoteInfo(n.path, n.title, n.tags, n.aliases, counts.get(n.path, 0))
+            for n in sorted(index.notes.values(), key=lambda n: n.path)
+        ]
+
     # ---- writes --------------------------------------------------------------------------
     def reindex(self, *, wait: bool) -> ReindexReport:
         """Index new, changed and deleted notes; with wait=False a running reindex is an error."""
         if not self._reindex_lock.acquire(blocking=wait):
             raise ReindexBusyError("a reindex is already running; try again when it has finished")
+        started = time.monotonic()
+        self._progress = ReindexProgress("scan", 0, 0, started)
         try:
-            previous = self._retriever.index if self._retriever else None
             result = reindex(
                 self.store,
                 self.settings.index_dir,
                 self.embedder,
-                previous,
+                self._retriever.index if self._retriever else None,
                 self._analyzers,
                 chunk_chars=self.settings.chunk_chars,
+                progress=lambda phase, done, total: setattr(
+                    self, "_progress", ReindexProgress(phase, done, total, started)
+                ),
             )
-            if (
-                self._retriever is None
-                or result.index is not previous
-                or result.analyzer is not self._retriever.analyzer
-            ):
-                self._retriever = HybridRetriever(result.index, result.analyzer, self.fusion)
+            self._use(result.index)
+            self.last_error = None
             return result.report
         finally:
             self._reindex_lock.release()
@@ -139,4 +218,12 @@ class NotesLibrary:
 
     def delete_note(self, path: str) -> ReindexReport:
         self.store.delete(path)
+        return self.reindex(wait=True)
+
+    def versions(self, path: str) -> list[NoteVersion]:
+        return self.store.versions(path)
+
+    def restore_note(self, path: str, version: str) -> ReindexReport:
+        """Make an earlier version the note again (the current text is kept as a version)."""
+        self.store.restore(path, version)
         return self.reindex(wait=True)

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend.api.guard import RequestGuard
 from backend.api.routes import router
 from backend.embedding import Embedder, create_embedder
 from backend.errors import (
+    IndexNotReadyError,
     InvalidNoteError,
     InvalidNotePathError,
     ModelUnavailableError,
+    NoteConflictError,
     NoteNotFoundError,
     NotesError,
     NoteStorageError,
@@ -34,9 +40,11 @@ STATUS_OF = {
     InvalidNoteError: 400,
     NoteNotFoundError: 404,
     ReindexBusyError: 409,
+    NoteConflictError: 409,
     NoteTooLargeError: 413,
     ModelUnavailableError: 503,
     NoteStorageError: 503,
+    IndexNotReadyError: 503,
 }
 
 
@@ -51,8 +59,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         library = NotesLibrary(settings, embedder or create_embedder(settings), analyzers=analyzers)
-        report = library.open()
-        log.info("index ready: %s", report)
+        library.start()  # answers from the last generation at once; catches up with the corpus meanwhile
         app.state.library = library
         watcher = CorpusWatcher(library, settings.watch_debounce_ms) if settings.watch else None
         if watcher:
@@ -71,11 +78,27 @@ def create_app(
     )
     app.state.settings = settings
     app.include_router(router)
+    if settings.cors_origin_list():  # off unless configured: no page of another site may call the API
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list(),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+    app.add_middleware(RequestGuard, settings=settings)
 
     @app.exception_handler(NotesError)
     async def notes_error(_: Request, exc: NotesError) -> JSONResponse:
         status = next((code for kind, code in STATUS_OF.items() if isinstance(exc, kind)), 400)
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        headers = {"Retry-After": "5"} if isinstance(exc, IndexNotReadyError) else None
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # name every method the path has, not those of the first route found
+            headers["Allow"] = ", ".join(sorted(allowed_methods(app.openapi(), request.url.path)))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -85,6 +108,26 @@ def create_app(
         return JSONResponse({"detail": describe_errors(errors), "errors": errors}, status_code=422)
 
     return app
+
+
+def allowed_methods(spec: dict, path: str) -> set[str]:
+    """The methods the OpenAPI document lists for the paths a request path matches."""
+    allowed = set()
+    for template, operations in spec.get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", ".+", re.escape(template)), path):
+            allowed |= {method.upper() for method in operations}
+    return allowed
+
+
+def check_exposure(settings: Settings) -> None:
+    """Refuse to serve on a non-loopback address without a key, unless NOTES_ALLOW_OPEN=1 says so."""
+    if settings.is_loopback() or settings.api_key or settings.allow_open:
+        return
+    raise NotesError(
+        f"refusing to serve on {settings.host} without NOTES_API_KEY: anyone who can reach it could read, "
+        "replace and delete your notes. Set NOTES_API_KEY, or NOTES_ALLOW_OPEN=1 if it is open on purpose "
+        "(for instance a container whose port is published on 127.0.0.1 only)."
+    )
 
 
 def describe_errors(errors: list[dict]) -> str:

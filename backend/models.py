@@ -68,5 +68,6 @@ class ReindexReport:
     unchanged: int = 0
     chunks: int = 0
     embedded: int = 0
-    failed: tuple[str, ...] = field(default_factory=tuple)
+    failed: tuple[str, ...] = field(default_factory=tuple)  # "path: reason" of what was skipped
+    warnings: tuple[str, ...] = field(default_factory=tuple)  # problems that did not stop a note (bad frontmatter)
     took_ms: float = 0.0

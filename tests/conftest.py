@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -30,8 +31,35 @@ def make_settings(tmp: Path, **overrides) -> Settings:
     if not corpus.exists():
         corpus.mkdir(parents=True)
         shutil.copy(SEED_NOTE, corpus / SEED_NOTE.name)
-    values = {"corpus_dir": corpus, "index_dir": tmp / "data" / "index", "models_dir": MODELS_DIR}
+    values = {
+        "corpus_dir": corpus,
+        "index_dir": tmp / "data" / "index",
+        "models_dir": MODELS_DIR,
+        "allowed_hosts": "testserver",  # TestClient's Host; loopback names are always served
+    }
     return Settings(**{**values, **overrides})
+
+
+def wait_ready(get, deadline_s: float = 180) -> None:
+    """Poll (through `get`) until the index is loaded and the start-up catch-up reindex has finished."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        try:
+            health = get("/api/health")
+            if health.status_code == 200 and health.json()["ready"] and health.json()["reindexing"] is None:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError("the API did not become ready")
+
+
+@contextmanager
+def serving(app) -> Iterator[TestClient]:
+    """A TestClient on the app, once it is ready and idle."""
+    with TestClient(app) as test_client:
+        wait_ready(test_client.get)
+        yield test_client
 
 
 @pytest.fixture
@@ -59,7 +87,7 @@ def library(settings: Settings, embedder: HashingEmbedder, analyzers: AnalyzerPo
 
 @pytest.fixture
 def client(settings: Settings, embedder: HashingEmbedder, analyzers: AnalyzerPool) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, embedder=embedder, analyzers=analyzers)) as test_client:
+    with serving(create_app(settings, embedder=embedder, analyzers=analyzers)) as test_client:
         yield test_client
 
 
@@ -79,14 +107,8 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise RuntimeError(f"server at {self.url} did not come up")
+        wait_ready(lambda path: httpx.get(f"{self.url}{path}", timeout=2))
+        return self
 
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True

@@ -4,21 +4,26 @@ import re
 
 import pytest
 
-from tests.conftest import SEED_NOTE
+from tests.conftest import SEED_NOTE, serving
 
 NOTE = "# 포드맨\n\n포드맨(Podman)은 데몬 없이 컨테이너를 실행하는 도구다. 루트 권한 없이도 돈다.\n"
 
 
-def test_health_reports_index_and_model(client):
+def test_health_reports_index_model_and_what_needs_a_key(client):
     body = client.get("/api/health").json()
     assert body == {
         "status": "ok",
+        "ready": True,
         "notes": 1,
         "chunks": body["chunks"],
         "model": "test/hashing-embedder",
-        "reindexing": False,
+        "generation": body["generation"],
+        "reindexing": None,
+        "auth": {"writes": False, "reads": False},
+        "last_error": None,
     }
-    assert body["chunks"] >= 10
+    assert body["chunks"] >= 10 and body["generation"].startswith("gen-")
+    assert client.get("/api/health/ready").json() == {"ready": True}
 
 
 def test_ask_returns_answer_with_citations_in_contract(client):
@@ -147,15 +152,13 @@ def test_delete_missing_note_is_404(client):
 
 
 def test_empty_corpus_answers_not_found_instead_of_failing(tmp_path, analyzers):
-    from fastapi.testclient import TestClient
-
     from backend.main import create_app
     from backend.settings import Settings
     from tests.fakes import HashingEmbedder
 
     (tmp_path / "corpus").mkdir()
-    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    with TestClient(create_app(settings, embedder=HashingEmbedder(), analyzers=analyzers)) as client:
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", allowed_hosts="testserver")
+    with serving(create_app(settings, embedder=HashingEmbedder(), analyzers=analyzers)) as client:
         assert client.get("/api/health").json()["chunks"] == 0
         body = client.post("/api/ask", json={"question": "도커란?"}).json()
         assert body["found"] is False and body["citations"] == []

@@ -1,17 +1,16 @@
 """NOTES_API_KEY guards the write endpoints (and reads with NOTES_API_KEY_READS=1)."""
 
 import pytest
-from fastapi.testclient import TestClient
 
 from backend.main import create_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, serving
 from tests.fakes import HashingEmbedder
 
 
 @pytest.fixture
 def guarded(tmp_path, analyzers):
     settings = make_settings(tmp_path, api_key="s3cret-key")
-    with TestClient(create_app(settings, embedder=HashingEmbedder(), analyzers=analyzers)) as client:
+    with serving(create_app(settings, embedder=HashingEmbedder(), analyzers=analyzers)) as client:
         yield client, settings
 
 
@@ -37,7 +36,7 @@ def test_reads_stay_open_unless_asked(guarded, tmp_path, analyzers):
     client, _ = guarded
     assert client.post("/api/ask", json={"question": "도커란?"}).status_code == 200
     settings = make_settings(tmp_path / "reads", api_key="k", api_key_reads=True)
-    with TestClient(create_app(settings, embedder=HashingEmbedder(), analyzers=analyzers)) as closed:
+    with serving(create_app(settings, embedder=HashingEmbedder(), analyzers=analyzers)) as closed:
         assert closed.post("/api/ask", json={"question": "도커란?"}).status_code == 401
         assert closed.post("/api/ask", json={"question": "도커란?"}, headers={"X-API-Key": "k"}).status_code == 200
         assert closed.get("/api/health").status_code == 200

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from backend.index import CURRENT, load_index
+from backend.index import CURRENT, KEEP_PREVIOUS, load_index
 from backend.library import NotesLibrary
 from backend.settings import Settings
 from tests.conftest import ROOT, SEED_NOTE
@@ -108,7 +108,7 @@ def test_killed_reindex_restarts_into_old_or_new_state(tmp_path, analyzers):
     library = NotesLibrary(Settings(corpus_dir=corpus, index_dir=index_dir), HashingEmbedder(), analyzers=analyzers)
     library.open()
     leftovers = [p.name for p in index_dir.iterdir() if p.name not in (CURRENT, library.retriever.index.generation)]
-    assert leftovers == []
+    assert len(leftovers) <= KEEP_PREVIOUS and all(name.startswith("gen-") for name in leftovers)  # no half-writes
     assert (corpus / SEED_NOTE.name).exists()  # the user's note is never touched by indexing
 
 

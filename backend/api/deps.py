@@ -1,14 +1,22 @@
-"""Typed dependencies: the library from the app state, and the API key checks."""
+"""Typed dependencies: the library from the app state, and the API key checks.
+
+The key may be sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`; both are declared as
+security schemes, so the OpenAPI document tells clients (and schemathesis) how to authenticate.
+"""
 
 from __future__ import annotations
 
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from backend.library import NotesLibrary
 from backend.settings import Settings
+
+bearer = HTTPBearer(auto_error=False, description="The API key (NOTES_API_KEY) as a bearer token.")
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key (NOTES_API_KEY).")
 
 
 def get_library(request: Request) -> NotesLibrary:
@@ -21,19 +29,13 @@ def get_settings_dep(request: Request) -> Settings:
 
 LibraryDep = Annotated[NotesLibrary, Depends(get_library)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+KeyHeaderDep = Annotated[str | None, Security(api_key_header)]
 
 
-def _presented_key(request: Request) -> str | None:
-    auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        return auth[7:].strip()
-    return request.headers.get("x-api-key")
-
-
-def _check_key(request: Request, settings: Settings) -> None:
+def _check_key(settings: Settings, presented: str | None) -> None:
     if not settings.api_key:
         return
-    presented = _presented_key(request)
     if presented is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -44,10 +46,14 @@ def _check_key(request: Request, settings: Settings) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "the API key is wrong")
 
 
-def require_write_key(request: Request, settings: SettingsDep) -> None:
-    _check_key(request, settings)
+def _presented(credentials: HTTPAuthorizationCredentials | None, header_key: str | None) -> str | None:
+    return credentials.credentials.strip() if credentials is not None else header_key
 
 
-def require_read_key(request: Request, settings: SettingsDep) -> None:
+def require_write_key(settings: SettingsDep, credentials: BearerDep, header_key: KeyHeaderDep) -> None:
+    _check_key(settings, _presented(credentials, header_key))
+
+
+def require_read_key(settings: SettingsDep, credentials: BearerDep, header_key: KeyHeaderDep) -> None:
     if settings.api_key_reads:
-        _check_key(request, settings)
+        _check_key(settings, _presented(credentials, header_key))

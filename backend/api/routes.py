@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
-from backend.api.deps import LibraryDep, require_read_key, require_write_key
+from backend.api.deps import LibraryDep, SettingsDep, require_read_key, require_write_key
 from backend.api.schemas import (
     AskRequest,
     AskResponse,
+    AuthNeeds,
     CitedPassage,
     ErrorResponse,
     HealthResponse,
@@ -17,15 +18,25 @@ from backend.api.schemas import (
     NoteSummary,
     NoteWriteResponse,
     ReindexResponse,
+    RestoreRequest,
     SearchRequest,
     SearchResponse,
+    VersionOut,
+    VersionsResponse,
 )
-from backend.errors import NoteTooLargeError
+from backend.notes import MAX_PATH_CHARS
 
 router = APIRouter(prefix="/api")
 reads = [Depends(require_read_key)]
 writes = [Depends(require_write_key)]
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 422)}
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 415, 422, 503)}
+# the pattern is documented for clients; NoteStore.resolve enforces it with a message that says what is wrong
+NotePath = Path(
+    description="Path of the note inside the corpus, '/' between folders, ending in .md.",
+    examples=["work/meeting.md"],
+    json_schema_extra={"pattern": r"^[^/.\\][^\\]*\.md$", "maxLength": MAX_PATH_CHARS},
+)
+MARKDOWN = {"text/markdown": {"schema": {"type": "string"}}}
 
 
 @router.post("/ask", response_model=AskResponse, dependencies=reads, responses=ERRORS)
@@ -46,16 +57,18 @@ def search(body: SearchRequest, library: LibraryDep) -> SearchResponse:
 
 
 @router.get("/health", response_model=HealthResponse)
-def health(library: LibraryDep) -> HealthResponse:
-    """Service status with the size of the live index and the embedding model."""
-    index = library.retriever.index
-    return HealthResponse(
-        status="ok",
-        notes=len(index.notes),
-        chunks=len(index.records),
-        model=library.embedder.name,
-        reindexing=library.reindexing,
-    )
+def health(library: LibraryDep, settings: SettingsDep) -> HealthResponse:
+    """Liveness and status: the live index, a running reindex's progress, what needs the API key."""
+    auth = AuthNeeds(writes=bool(settings.api_key), reads=bool(settings.api_key) and settings.api_key_reads)
+    return HealthResponse.of(library.status(), library.embedder.name, auth, library.last_error)
+
+
+@router.get("/health/ready", responses={503: {"model": ErrorResponse}})
+def ready(library: LibraryDep) -> JSONResponse:
+    """Readiness: 200 once an index generation is loaded, 503 (with Retry-After) until then."""
+    if library.status().ready:
+        return JSONResponse({"ready": True})
+    return JSONResponse({"detail": "the index is being built"}, status_code=503, headers={"Retry-After": "5"})
 
 
 @router.post("/reindex", response_model=ReindexResponse, dependencies=writes, responses=ERRORS)
@@ -64,44 +77,74 @@ def reindex(library: LibraryDep) -> ReindexResponse:
     return ReindexResponse.of(library.reindex(wait=False))
 
 
-@router.get("/notes", response_model=NotesResponse, dependencies=reads)
+@router.get("/notes", response_model=NotesResponse, dependencies=reads, responses=ERRORS)
 def list_notes(library: LibraryDep) -> NotesResponse:
-    """The indexed notes with their number of passages."""
-    counts: dict[str, int] = {}
-    for record in library.retriever.index.records:
-        counts[record.chunk.note] = counts.get(record.chunk.note, 0) + 1
-    paths = sorted(library.retriever.index.notes)
-    return NotesResponse(notes=[NoteSummary(path=p, chunks=counts.get(p, 0)) for p in paths])
+    """The indexed notes with their title, tags, aliases and number of passages."""
+    return NotesResponse(notes=[NoteSummary.of(note) for note in library.notes()])
 
 
-@router.get("/notes/{path:path}", response_class=PlainTextResponse, dependencies=reads, responses=ERRORS)
-def read_note(path: str, library: LibraryDep) -> PlainTextResponse:
+@router.get("/notes/{path:path}/versions", response_model=VersionsResponse, dependencies=reads, responses=ERRORS)
+def note_versions(library: LibraryDep, path: str = NotePath) -> VersionsResponse:
+    """Earlier texts of a note (kept when it was replaced, deleted or restored over), newest first."""
+    return VersionsResponse(path=path, versions=[VersionOut.of(v) for v in library.versions(path)])
+
+
+@router.get(
+    "/notes/{path:path}/versions/{version}",
+    response_class=PlainTextResponse,
+    dependencies=reads,
+    responses={200: {"content": MARKDOWN}, **ERRORS},
+)
+def note_version(version: str, library: LibraryDep, path: str = NotePath) -> PlainTextResponse:
+    """The Markdown of one earlier version of a note."""
+    text = library.store.version_text(path, version).decode("utf-8", errors="replace")
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+
+
+@router.post("/notes/{path:path}/restore", response_model=NoteWriteResponse, dependencies=writes, responses=ERRORS)
+def restore_note(body: RestoreRequest, library: LibraryDep, path: str = NotePath) -> NoteWriteResponse:
+    """Make an earlier version the note again, then index it; the current text is kept as a version."""
+    report = library.restore_note(path, body.version)
+    return NoteWriteResponse(path=path, created=False, reindex=ReindexResponse.of(report))
+
+
+@router.get(
+    "/notes/{path:path}",
+    response_class=PlainTextResponse,
+    dependencies=reads,
+    responses={200: {"content": MARKDOWN}, **ERRORS},
+)
+def read_note(library: LibraryDep, path: str = NotePath) -> PlainTextResponse:
     """The raw Markdown of one note."""
     return PlainTextResponse(library.store.read_text(path), media_type="text/markdown; charset=utf-8")
 
 
-@router.put("/notes/{path:path}", response_model=NoteWriteResponse, dependencies=writes, responses=ERRORS)
-async def put_note(path: str, request: Request, library: LibraryDep) -> NoteWriteResponse:
+@router.put(
+    "/notes/{path:path}",
+    response_model=NoteWriteResponse,
+    dependencies=writes,
+    responses=ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The note itself: UTF-8 Markdown, at most NOTES_MAX_NOTE_BYTES bytes.",
+            "content": {**MARKDOWN, "text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def put_note(request: Request, library: LibraryDep, path: str = NotePath) -> NoteWriteResponse:
     """Create or replace a Markdown note (request body = the note), then index it.
 
-    A replaced note's previous text is kept in the trash folder.
+    A replaced note's previous text is kept as a version (GET .../versions); an unchanged one is not.
     """
-    library.store.resolve(path)  # refuse a bad path before reading any body
-    limit = library.store.max_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise NoteTooLargeError(f"note is {declared} bytes; the limit is {limit} bytes (NOTES_MAX_NOTE_BYTES)")
-    body = bytearray()
-    async for part in request.stream():
-        body.extend(part)
-        if len(body) > limit:
-            raise NoteTooLargeError(f"note is over the limit of {limit} bytes (NOTES_MAX_NOTE_BYTES)")
-    created, report = await run_in_threadpool(library.put_note, path, bytes(body))
+    library.store.resolve(path)  # refuse a bad path before anything else
+    body = await request.body()  # bounded by the request guard (413 above NOTES_MAX_NOTE_BYTES)
+    created, report = await run_in_threadpool(library.put_note, path, body)
     return NoteWriteResponse(path=path, created=created, reindex=ReindexResponse.of(report))
 
 
 @router.delete("/notes/{path:path}", response_model=NoteWriteResponse, dependencies=writes, responses=ERRORS)
-def delete_note(path: str, library: LibraryDep) -> NoteWriteResponse:
-    """Delete a note (it is moved to the trash folder) and drop its passages from the index."""
+def delete_note(library: LibraryDep, path: str = NotePath) -> NoteWriteResponse:
+    """Delete a note (its text is kept as a version) and drop its passages from the index."""
     report = library.delete_note(path)
     return NoteWriteResponse(path=path, created=False, reindex=ReindexResponse.of(report))

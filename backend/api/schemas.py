@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from pydantic import BaseModel, Field, field_validator
 
+from backend.library import LibraryStatus, NoteInfo
 from backend.models import Answer, Citation, Hit, ReindexReport
+from backend.notes import NoteVersion
 
 MAX_QUESTION_CHARS = 2000
 
@@ -16,14 +20,18 @@ def _not_blank(value: str) -> str:
 
 
 class AskRequest(BaseModel):
-    question: str = Field(max_length=MAX_QUESTION_CHARS, description="A question about the notes, Korean or English.")
+    question: str = Field(
+        max_length=MAX_QUESTION_CHARS,
+        description="A question about the notes, Korean or English; not blank.",
+        json_schema_extra={"minLength": 1, "pattern": r"\S"},  # enforced below, with a clearer message
+    )
     top_k: int = Field(5, ge=1, le=20, description="How many passages to cite (1-20).")
 
     _check = field_validator("question")(_not_blank)
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(max_length=MAX_QUESTION_CHARS)
+    query: str = Field(max_length=MAX_QUESTION_CHARS, json_schema_extra={"minLength": 1, "pattern": r"\S"})
     top_k: int = Field(5, ge=1, le=20)
 
     _check = field_validator("query")(_not_blank)
@@ -89,12 +97,50 @@ class SearchResponse(BaseModel):
     took_ms: float
 
 
+class ReindexProgressOut(BaseModel):
+    phase: str = Field(description="scan, analyse, embed or write")
+    done: int
+    total: int
+    elapsed_s: float
+
+
+class AuthNeeds(BaseModel):
+    writes: bool = Field(description="Reindex, PUT, DELETE and restore need the API key.")
+    reads: bool = Field(description="Ask, search and reading notes need the API key too.")
+
+
 class HealthResponse(BaseModel):
-    status: str
+    status: str = Field(description="'ok', or 'starting' until the first index generation is loaded")
+    ready: bool
     notes: int
     chunks: int
     model: str
-    reindexing: bool
+    generation: str = Field(description="The index generation being served.")
+    reindexing: ReindexProgressOut | None = Field(description="Progress of a running reindex, else null.")
+    auth: AuthNeeds
+    last_error: str | None = Field(None, description="Why the last background reindex failed, if it did.")
+
+    @classmethod
+    def of(cls, status: LibraryStatus, model: str, auth: AuthNeeds, last_error: str | None) -> HealthResponse:
+        progress = status.reindexing
+        return cls(
+            status="ok" if status.ready else "starting",
+            ready=status.ready,
+            notes=status.notes,
+            chunks=status.chunks,
+            model=model,
+            generation=status.generation,
+            reindexing=None
+            if progress is None
+            else ReindexProgressOut(
+                phase=progress.phase,
+                done=progress.done,
+                total=progress.total,
+                elapsed_s=round(time.monotonic() - progress.started, 1),
+            ),
+            auth=auth,
+            last_error=last_error,
+        )
 
 
 class ReindexResponse(BaseModel):
@@ -104,7 +150,8 @@ class ReindexResponse(BaseModel):
     unchanged: int
     chunks: int
     embedded: int
-    failed: list[str]
+    failed: list[str] = Field(description="What was skipped, as 'path: reason' (unreadable, a pipe, too deep...).")
+    warnings: list[str] = Field(description="Problems that did not stop a note from being indexed.")
     took_ms: float
 
     @classmethod
@@ -117,17 +164,47 @@ class ReindexResponse(BaseModel):
             chunks=r.chunks,
             embedded=r.embedded,
             failed=list(r.failed),
+            warnings=list(r.warnings),
             took_ms=round(r.took_ms, 1),
         )
 
 
 class NoteSummary(BaseModel):
     path: str
+    title: str
+    tags: list[str]
+    aliases: list[str]
     chunks: int
+
+    @classmethod
+    def of(cls, note: NoteInfo) -> NoteSummary:
+        return cls(
+            path=note.path, title=note.title, tags=list(note.tags), aliases=list(note.aliases), chunks=note.chunks
+        )
 
 
 class NotesResponse(BaseModel):
     notes: list[NoteSummary]
+
+
+class VersionOut(BaseModel):
+    id: str = Field(description="Pass it to the restore endpoint or GET .../versions/{id}.")
+    saved_at: float = Field(description="When this text was replaced, deleted or restored over (Unix time).")
+    reason: str = Field(description="replaced, deleted or restored")
+    size: int
+
+    @classmethod
+    def of(cls, version: NoteVersion) -> VersionOut:
+        return cls(id=version.id, saved_at=version.saved_at, reason=version.reason, size=version.size)
+
+
+class VersionsResponse(BaseModel):
+    path: str
+    versions: list[VersionOut] = Field(description="Earlier texts of the note, newest first.")
+
+
+class RestoreRequest(BaseModel):
+    version: str = Field(min_length=1, max_length=100, description="A version id from GET .../versions.")
 
 
 class NoteWriteResponse(BaseModel):
