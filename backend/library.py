@@ -18,12 +18,13 @@ import numpy as np
 
 from backend.answer import compose_answer
 from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
+from backend.conversation import Turn, resolve
 from backend.embedding import Embedder
 from backend.errors import IndexNotReadyError, NotesError, ReindexBusyError
 from backend.index import StoredIndex, UnreadableIndexError, load_index, sweep_generations
 from backend.indexing import corpus_vocabulary, reindex
 from backend.keywords import AnalyzerPool
-from backend.models import Answer, ReindexReport
+from backend.models import Answer, NoteFilter, ReindexReport
 from backend.notes import NoteStore, NoteVersion
 from backend.search import FusionConfig, HybridRetriever, SearchResult
 from backend.settings import Settings
@@ -153,27 +154,40 @@ class NotesLibrary:
         )
 
     # ---- reads ---------------------------------------------------------------------------
-    def search(self, query: str, top_k: int) -> tuple[SearchResult, float]:
+    def search(self, query: str, top_k: int, note_filter: NoteFilter = NoteFilter()) -> tuple[SearchResult, float]:
         started = time.perf_counter()
-        result, _vector = self._search(query, top_k)
+        result, _vector = self._search(self.retriever, query, top_k, note_filter)
         return result, (time.perf_counter() - started) * 1000
 
-    def examine(self, question: str, top_k: int) -> tuple[SearchResult, Evidence]:
+    def examine(
+        self, question: str, top_k: int, note_filter: NoteFilter = NoteFilter()
+    ) -> tuple[SearchResult, Evidence]:
         """The passages found for a question and the evidence that the notes cover it."""
-        result, vector = self._search(question, top_k)
+        result, vector = self._search(self.retriever, question, top_k, note_filter)
         return result, gather_evidence(result, vector, self.topics)
 
-    def ask(self, question: str, top_k: int) -> Answer:
+    def ask(
+        self,
+        question: str,
+        top_k: int,
+        *,
+        history: tuple[Turn, ...] = (),
+        note_filter: NoteFilter = NoteFilter(),
+    ) -> Answer:
+        """Answer a question; a follow-up is resolved against the earlier turns before it is searched."""
         started = time.perf_counter()
-        result, evidence = self.examine(question, top_k)
-        confidence = self.confidence.confidence(evidence)
+        retriever = self.retriever  # one generation for the whole question
+        searched_for = resolve(question, history, retriever.analyzer) if history else question
+        result, vector = self._search(retriever, searched_for, top_k, note_filter)
+        confidence = self.confidence.confidence(gather_evidence(result, vector, self.topics))
         answer = compose_answer(question, result, confidence, found=confidence >= self.confidence.threshold)
-        return replace(answer, searched_for=question, took_ms=(time.perf_counter() - started) * 1000)
+        return replace(answer, searched_for=searched_for, took_ms=(time.perf_counter() - started) * 1000)
 
-    def _search(self, query: str, top_k: int) -> tuple[SearchResult, np.ndarray]:
-        retriever = self.retriever  # one generation for the whole query
+    def _search(
+        self, retriever: HybridRetriever, query: str, top_k: int, note_filter: NoteFilter
+    ) -> tuple[SearchResult, np.ndarray]:
         vector: np.ndarray = self.embedder.embed_queries([query])[0]
-        return retriever.search(vector, query, top_k), vector
+        return retriever.search(vector, query, top_k, rows=retriever.rows_for(note_filter)), vector
 
     def notes(self) -> list[NoteInfo]:
         """The indexed notes with their title, tags and number of passages."""

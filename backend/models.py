@@ -38,6 +38,21 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class NoteFilter:
+    """Which notes a question may be answered from: a folder (path prefix) and any of some tags."""
+
+    folder: str = ""  # "work/" - a path prefix inside the corpus; "" for every folder
+    tags: tuple[str, ...] = ()  # any of these (lower case, without '#'); () for any note
+
+    def admits(self, path: str, tags: tuple[str, ...]) -> bool:
+        return path.startswith(self.folder) and (not self.tags or any(t in tags for t in self.tags))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.folder and not self.tags
+
+
+@dataclass(frozen=True)
 class Citation:
     """A passage shown with an answer; `n` is the number its [n] markers use."""
 

@@ -16,7 +16,7 @@ import yaml
 _FRONTMATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_INLINE_TAG = re.compile(r"(?<![\w&/#`\]])#([^\W\d_][\w/-]*|\d+[^\W\d][\w/-]*)")
+_INLINE_TAG = re.compile(r"(?<![\w&/#`\](])#([^\W\d_][\w/-]*)")  # not #123, not a link anchor (#section)
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import faiss
 import numpy as np
 
 from backend.index import ChunkRecord, StoredIndex
 from backend.keywords import NAME, WORD, KoreanAnalyzer
 from backend.loanwords import LoanwordIndex
-from backend.models import Hit
+from backend.models import Hit, NoteFilter
 
 Fusion = Literal["convex", "rrf", "dense", "bm25"]
 CANDIDATES = 50
@@ -60,20 +61,34 @@ class HybridRetriever:
     def size(self) -> int:
         return len(self.index.records)
 
-    def search(self, query_vector: np.ndarray, query: str, top_k: int) -> SearchResult:
+    def rows_for(self, note_filter: NoteFilter) -> np.ndarray | None:
+        """Chunk rows of the notes a filter admits (None: no filter, every row)."""
+        if note_filter.is_empty:
+            return None
+        admitted = {p for p, n in self.index.notes.items() if note_filter.admits(p, n.tags)}
+        return np.array([i for i, r in enumerate(self.index.records) if r.chunk.note in admitted], dtype=np.int64)
+
+    def search(
+        self, query_vector: np.ndarray, query: str, top_k: int, *, rows: np.ndarray | None = None
+    ) -> SearchResult:
+        """The top_k passages for a query; `rows`, when given, are the only chunk rows that may be returned."""
         classified = self.analyzer.classified_terms(query)
         terms = tuple(term for term, _kind in classified)
         names = frozenset(term for term, kind in classified if kind == NAME)
         nouns = frozenset(term for term, kind in classified if kind != WORD)
         idf = {t: self.idf(t) for t in terms}
-        if not self.size:
+        if not self.size or (rows is not None and not len(rows)):
             return SearchResult((), (), terms, idf, names=names, nouns=nouns)
         max_idf = self.idf("\0")
         spellings = self._spellings(query, terms) if self.fusion.loanwords else {}
         idf.update((s, self.idf(s)) for found in spellings.values() for s in found)
-        n = min(self.size, max(CANDIDATES, top_k))
-        dense = self._dense(query_vector, n)
+        n = min(self.size if rows is None else len(rows), max(CANDIDATES, top_k))
+        dense = self._dense(query_vector, n, rows)
         keyword = self._keyword(terms + tuple(s for found in spellings.values() for s in found))
+        if rows is not None:  # only the admitted notes may score
+            admitted = np.zeros_like(keyword)
+            admitted[rows] = keyword[rows]
+            keyword = admitted
         fused = self._fuse(dense, keyword, n)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
         hits = tuple(
@@ -101,9 +116,10 @@ class HybridRetriever:
     def _document_frequency(self, term: str) -> int:
         return self.index.bm25.document_frequency(term)
 
-    def _dense(self, query_vector: np.ndarray, n: int) -> dict[int, float]:
-        scores, rows = self.index.vectors.search(query_vector.reshape(1, -1).astype(np.float32), n)
-        return {int(r): float(s) for r, s in zip(rows[0], scores[0]) if r >= 0}
+    def _dense(self, query_vector: np.ndarray, n: int, rows: np.ndarray | None = None) -> dict[int, float]:
+        params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+        scores, found = self.index.vectors.search(query_vector.reshape(1, -1).astype(np.float32), n, params=params)
+        return {int(r): float(s) for r, s in zip(found[0], scores[0]) if r >= 0}
 
     def _keyword(self, terms: tuple[str, ...]) -> np.ndarray:
         return self.index.bm25.scores(list(terms))

@@ -46,13 +46,14 @@ def ask(body: AskRequest, library: LibraryDep) -> AskResponse:
     `confidence` says how sure the service is that the notes cover the question. When `found` is
     false the answer says the notes may not cover it and `related` holds the closest passages.
     """
-    return AskResponse.of(library.ask(body.question, body.top_k))
+    answer = library.ask(body.question, body.top_k, history=body.turns(), note_filter=body.note_filter())
+    return AskResponse.of(answer)
 
 
 @router.post("/search", response_model=SearchResponse, dependencies=reads, responses=ERRORS)
 def search(body: SearchRequest, library: LibraryDep) -> SearchResponse:
     """The passages that best match a query (hybrid dense + Korean keyword ranking)."""
-    result, took = library.search(body.query, body.top_k)
+    result, took = library.search(body.query, body.top_k, body.note_filter())
     return SearchResponse(results=[CitedPassage.of(n, h) for n, h in enumerate(result.hits, 1)], took_ms=round(took, 1))
 
 

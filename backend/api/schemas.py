@@ -6,8 +6,9 @@ import time
 
 from pydantic import BaseModel, Field, field_validator
 
+from backend.conversation import MAX_TURNS, Turn
 from backend.library import LibraryStatus, NoteInfo
-from backend.models import Answer, Citation, Hit, ReindexReport
+from backend.models import Answer, Citation, Hit, NoteFilter, ReindexReport
 from backend.notes import NoteVersion
 
 MAX_QUESTION_CHARS = 2000
@@ -19,6 +20,34 @@ def _not_blank(value: str) -> str:
     return value.strip()
 
 
+class TurnIn(BaseModel):
+    question: str = Field(max_length=MAX_QUESTION_CHARS)
+    answer: str = Field("", max_length=MAX_QUESTION_CHARS, description="The answer given (may be cut to 2,000 chars).")
+
+
+class FiltersIn(BaseModel):
+    folder: str = Field("", max_length=1024, description="Only notes under this folder, e.g. 'work/'.")
+    tags: list[str] = Field(default_factory=list, max_length=20, description="Only notes with any of these tags.")
+
+    @field_validator("folder")
+    @classmethod
+    def _relative_folder(cls, value: str) -> str:
+        value = value.strip().removeprefix("./")
+        if value.startswith("/") or ".." in value.split("/") or "\\" in value:
+            raise ValueError("must be a folder inside the corpus, like 'work/' (no '..', not absolute)")
+        return value if not value or value.endswith("/") else value + "/"
+
+    @field_validator("tags")
+    @classmethod
+    def _clean_tags(cls, value: list[str]) -> list[str]:
+        if any(len(tag) > 100 for tag in value):
+            raise ValueError("a tag is longer than 100 characters")
+        return [tag.strip().lstrip("#").lower() for tag in value if tag.strip().lstrip("#")]
+
+    def domain(self) -> NoteFilter:
+        return NoteFilter(self.folder, tuple(self.tags))
+
+
 class AskRequest(BaseModel):
     question: str = Field(
         max_length=MAX_QUESTION_CHARS,
@@ -26,15 +55,31 @@ class AskRequest(BaseModel):
         json_schema_extra={"minLength": 1, "pattern": r"\S"},  # enforced below, with a clearer message
     )
     top_k: int = Field(5, ge=1, le=20, description="How many passages to cite (1-20).")
+    history: list[TurnIn] = Field(
+        default_factory=list,
+        max_length=MAX_TURNS,
+        description="Earlier turns of the conversation, oldest first: a follow-up is resolved against them.",
+    )
+    filters: FiltersIn | None = Field(None, description="Answer only from notes in a folder or with some tags.")
 
     _check = field_validator("question")(_not_blank)
+
+    def turns(self) -> tuple[Turn, ...]:
+        return tuple(Turn(t.question, t.answer) for t in self.history)
+
+    def note_filter(self) -> NoteFilter:
+        return self.filters.domain() if self.filters else NoteFilter()
 
 
 class SearchRequest(BaseModel):
     query: str = Field(max_length=MAX_QUESTION_CHARS, json_schema_extra={"minLength": 1, "pattern": r"\S"})
     top_k: int = Field(5, ge=1, le=20)
+    filters: FiltersIn | None = Field(None, description="Search only notes in a folder or with some tags.")
 
     _check = field_validator("query")(_not_blank)
+
+    def note_filter(self) -> NoteFilter:
+        return self.filters.domain() if self.filters else NoteFilter()
 
 
 class CitedPassage(BaseModel):
