@@ -10,6 +10,7 @@ corpus in the background; before any generation exists, questions get IndexNotRe
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from backend.answer import compose_answer
+from backend.chunking import HEADING_SEPARATOR
 from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
 from backend.conversation import Turn, resolve
 from backend.embedding import Embedder
@@ -199,6 +201,29 @@ class NotesLibrary:
             NoteInfo(n.path, n.title, n.tags, n.aliases, counts.get(n.path, 0))
             for n in sorted(index.notes.values(), key=lambda n: n.path)
         ]
+
+    def examples(self, count: int = 3) -> list[str]:
+        """Questions to suggest on an empty chat, from the corpus itself: headings that ask a
+        question, else the titles of sections of different notes."""
+        index = self.retriever.index
+        asked, sections = [], []
+        for record in index.records:
+            last = record.chunk.heading.rsplit(HEADING_SEPARATOR, 1)[-1].strip()
+            last = re.sub(r"^(질문\s*\d+\.|\d+\.|Q\d*[.:])\s*", "", last).strip()
+            if 4 <= len(last) <= 60 and last.endswith("?"):
+                asked.append((record.chunk.note, last))
+            elif 2 <= len(last) <= 30 and last != index.notes[record.chunk.note].title:
+                sections.append((record.chunk.note, f"{last}에 대해 노트에 뭐라고 적혀 있어?"))
+        chosen: list[str] = []
+        used_notes: set[str] = set()
+        for note, question in [*asked, *sections]:  # one per note first, then the rest
+            if note not in used_notes and question not in chosen:
+                chosen.append(question)
+                used_notes.add(note)
+        for _note, question in [*asked, *sections]:
+            if question not in chosen:
+                chosen.append(question)
+        return chosen[:count]
 
     # ---- writes --------------------------------------------------------------------------
     def reindex(self, *, wait: bool) -> ReindexReport:

@@ -28,6 +28,9 @@ from backend.errors import (
 )
 
 MAX_NAME_BYTES = 255
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".webp": "image/webp", ".svg": "image/svg+xml"}  # fmt: skip
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PATH_CHARS = 1024  # a note path inside the corpus, in characters
 MAX_DEPTH = 32  # folders between the corpus and a note
 
@@ -158,6 +161,18 @@ class NoteStore:
         if not full.is_relative_to(root):
             raise InvalidNotePathError(f"note path {path!r} leads out of the corpus (through a symlink)")
         return root / path
+
+    def read_image(self, path: str) -> tuple[bytes, str]:
+        """An image a note shows, from inside the corpus: (bytes, media type)."""
+        suffix = PurePosixPath(path).suffix.lower()
+        if suffix not in IMAGE_TYPES:
+            raise InvalidNotePathError(f"{path!r} is not an image ({', '.join(sorted(IMAGE_TYPES))})")
+        full = self.resolve(path[: -len(suffix)] + ".md").with_suffix(suffix)  # the same checks as for a note
+        if not full.is_file():
+            raise NoteNotFoundError(f"no image {path!r} in the corpus")
+        if full.stat().st_size > MAX_IMAGE_BYTES:
+            raise NoteTooLargeError(f"image {path!r} is over {MAX_IMAGE_BYTES} bytes")
+        return full.read_bytes(), IMAGE_TYPES[suffix]
 
     def read_bytes(self, path: str) -> bytes:
         full = self.resolve(path)

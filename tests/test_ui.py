@@ -5,57 +5,94 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, free_port
+from backend.main import create_app
+from tests.conftest import ROOT, LiveServer, free_port, make_settings
+from tests.fakes import HashingEmbedder
 
 APP = str(ROOT / "ui" / "app.py")
 
 
-def app_for(url: str, monkeypatch) -> AppTest:
+def app_for(url: str, monkeypatch, tmp_path: Path, conversation: str | None = None) -> AppTest:
     monkeypatch.setenv("NOTES_API_URL", url)
     monkeypatch.setenv("NOTES_UI_TIMEOUT", "30")
+    monkeypatch.setenv("NOTES_UI_DATA_DIR", str(tmp_path / "ui"))
     at = AppTest.from_file(APP, default_timeout=90)
+    if conversation:
+        at.query_params["c"] = conversation
     at.run()
     return at
 
 
-def texts(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown) + "\n".join(e.value for e in at.error)
+def html_of(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
 
 
 @pytest.mark.model
-def test_ask_shows_answer_with_citations_and_opens_the_note(real_server, monkeypatch):
-    at = app_for(real_server.url, monkeypatch)
+def test_ask_shows_answer_with_linked_markers_cards_and_opens_the_note(real_server, monkeypatch, tmp_path):
+    at = app_for(real_server.url, monkeypatch, tmp_path)
     assert "API 연결됨" in at.sidebar.success[0].value
     at.chat_input[0].set_value("도커는 VM보다 항상 좋은가?").run()
     assert not at.exception
-    answer = at.chat_message[1].markdown[0].value
-    assert answer.startswith("아니요.") and "**[1]**" in answer
-    labels = [e.label for e in at.expander]
-    assert labels and all("docker-vm-kubernetes.md" in label for label in labels)
-    assert "<mark" in at.expander[0].markdown[0].value  # the quoted sentence is highlighted
-    at.toggle(key="open-1-1").set_value(True).run()
-    whole_note = at.expander[0].markdown[-1].value
-    assert "docker project 생성" in whole_note and whole_note.count("<mark") >= 2
+    reply = at.chat_message[1]
+    answer = next(m.value for m in reply.markdown if m.value.startswith("아니요."))
+    assert "[**[1]**](#cite-1-1)" in answer or "(#cite-1-" in answer
+    cards = next(m.value for m in reply.markdown if 'class="nq-card"' in m.value)
+    assert "docker-vm-kubernetes.md" in cards and "<mark>" in cards and " open>" in cards
+    assert "?note=docker-vm-kubernetes.md&amp;lines=" in cards or "?note=docker-vm-kubernetes.md&lines=" in cards
+    at.query_params["note"] = "docker-vm-kubernetes.md"
+    at.query_params["lines"] = "62-64"
+    at.run()
+    note = html_of(at)
+    assert 'class="nq-note"' in note and 'nq-block nq-cited" id="line-62"' in note
 
 
 @pytest.mark.model
-def test_not_covered_question_says_so_with_the_closest_passages_collapsed(real_server, monkeypatch):
-    at = app_for(real_server.url, monkeypatch)
+def test_not_covered_question_says_so_with_the_closest_passages_folded(real_server, monkeypatch, tmp_path):
+    at = app_for(real_server.url, monkeypatch, tmp_path)
     at.chat_input[0].set_value("김치찌개를 맛있게 끓이는 방법은?").run()
     assert "노트에서 확실한 답을 찾지 못했습니다" in at.chat_message[1].info[0].value
-    assert 1 <= len(at.expander) <= 3 and not any(e.proto.expanded for e in at.expander)
+    folded = next(m.value for m in at.chat_message[1].markdown if "가장 가까운 구절" in m.value)
+    assert folded.startswith('<details class="nq-more">') and " open>" not in folded
 
 
-def test_example_question_is_asked_on_click(live_server, monkeypatch):
-    at = app_for(live_server.url, monkeypatch)
-    at.button(key="example-쿠버네티스와 도커는 어떤 관계야?").click().run()
-    assert at.chat_message[0].markdown[0].value == "쿠버네티스와 도커는 어떤 관계야?"
+def test_examples_come_from_the_corpus_and_are_asked_on_click(live_server, monkeypatch, tmp_path):
+    at = app_for(live_server.url, monkeypatch, tmp_path)
+    example = "docker는 무조건 vm보다 좋다고 할 수 있는가?"
+    at.button(key=f"example-{example}").click().run()
+    assert at.chat_message[0].text[0].value == example
     assert len(at.chat_message) == 2 and not at.chat_message[1].error
+    assert not [b for b in at.button if b.key and b.key.startswith("example-")]  # gone once the chat starts
 
 
-def test_api_down_shows_a_message_and_chat_recovers(live_server, monkeypatch):
+def test_blank_and_oversized_questions_are_refused_in_korean_and_kept(live_server, monkeypatch, tmp_path):
+    at = app_for(live_server.url, monkeypatch, tmp_path)
+    at.chat_input[0].set_value("   \n ").run()
+    assert "질문이 비어 있습니다" in at.warning[0].value and len(at.chat_message) == 0
+    long = "도커" * 1250
+    at.chat_input[0].set_value(long).run()
+    assert "질문이 너무 깁니다 (2,500자)" in at.warning[0].value and len(at.chat_message) == 0
+    assert at.text_area(key="refused_text").value == long  # nothing the user wrote is lost
+
+
+def test_history_is_sent_new_chat_clears_it_and_a_reload_keeps_it(live_server, monkeypatch, tmp_path):
+    at = app_for(live_server.url, monkeypatch, tmp_path)
+    at.chat_input[0].set_value("쿠버네티스랑 도커는 어떤 관계가 있는 것인가?").run()
+    at.chat_input[0].set_value("그건 왜?").run()
+    assert len(at.chat_message) == 4
+    assert "찾은 말: 그건 왜? 쿠버네티스" in "\n".join(c.value for c in at.chat_message[3].caption)
+    conversation = at.query_params["c"]
+    again = app_for(live_server.url, monkeypatch, tmp_path, conversation)  # a reload of the same URL
+    assert [m.text[0].value for m in again.chat_message if m.text] == [
+        "쿠버네티스랑 도커는 어떤 관계가 있는 것인가?",
+        "그건 왜?",
+    ]
+    again.sidebar.button(key="new_chat").click().run()
+    assert len(again.chat_message) == 0 and again.query_params["c"] != conversation
+
+
+def test_api_down_shows_a_message_and_chat_recovers(live_server, monkeypatch, tmp_path):
     dead = f"http://127.0.0.1:{free_port()}"
-    at = app_for(dead, monkeypatch)
+    at = app_for(dead, monkeypatch, tmp_path)
     assert "API에 연결할 수 없습니다" in at.sidebar.error[0].value
     at.chat_input[0].set_value("도커란?").run()
     assert not at.exception
@@ -66,13 +103,26 @@ def test_api_down_shows_a_message_and_chat_recovers(live_server, monkeypatch):
     assert "API 연결됨" in at.sidebar.success[0].value
 
 
-def test_reindex_button_shows_what_changed(live_server, monkeypatch):
-    at = app_for(live_server.url, monkeypatch)
+def test_reindex_button_shows_what_changed(live_server, monkeypatch, tmp_path):
+    at = app_for(live_server.url, monkeypatch, tmp_path)
     at.sidebar.button(key="reindex").click().run()
     assert "추가 0 · 변경 0 · 삭제 0 · 그대로 1" in at.sidebar.info[0].value
 
 
-def test_upload_is_stored_through_the_api(live_server, settings, monkeypatch):
+def test_a_keyed_api_asks_the_visitor_for_the_key_and_never_uses_the_servers(tmp_path, monkeypatch, analyzers):
+    settings = make_settings(tmp_path, api_key="visitor-key")
+    with LiveServer(create_app(settings, embedder=HashingEmbedder(), analyzers=analyzers), free_port()) as server:
+        monkeypatch.setenv("NOTES_API_KEY", "visitor-key")  # even when the UI server's environment holds it
+        at = app_for(server.url, monkeypatch, tmp_path)
+        assert at.sidebar.text_input(key="api_key").value == ""
+        assert at.sidebar.button(key="reindex").disabled
+        at.sidebar.text_input(key="api_key").set_value("visitor-key").run()
+        assert not at.sidebar.button(key="reindex").disabled
+        at.sidebar.button(key="reindex").click().run()
+        assert "추가 0 · 변경 0" in at.sidebar.info[0].value
+
+
+def test_upload_is_stored_through_the_api(live_server, settings):
     from ui.client import NotesClient
 
     client = NotesClient(live_server.url)

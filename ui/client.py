@@ -26,15 +26,18 @@ class ApiError(Exception):
 
 @dataclass
 class NotesClient:
+    """One visitor's client. The key is the visitor's own (typed in the sidebar, kept in their
+    session); the UI server never sends a key of its own on anyone's behalf."""
+
     base_url: str = DEFAULT_URL
     api_key: str | None = None
     timeout: float = 60.0
 
     @classmethod
-    def from_env(cls) -> NotesClient:
+    def from_env(cls, api_key: str | None = None) -> NotesClient:
         return cls(
             base_url=os.environ.get("NOTES_API_URL", DEFAULT_URL).rstrip("/"),
-            api_key=os.environ.get("NOTES_API_KEY") or None,
+            api_key=api_key or None,
             timeout=float(os.environ.get("NOTES_UI_TIMEOUT", "60")),
         )
 
@@ -59,8 +62,26 @@ class NotesClient:
     def health(self) -> dict:
         return self._request("GET", "/api/health").json()
 
-    def ask(self, question: str, top_k: int = 5) -> dict:
-        return self._request("POST", "/api/ask", json={"question": question, "top_k": top_k}).json()
+    def ask(
+        self, question: str, top_k: int = 5, history: list[dict] | None = None, filters: dict | None = None
+    ) -> dict:
+        payload: dict = {"question": question, "top_k": top_k}
+        if history:
+            payload["history"] = history
+        if filters:
+            payload["filters"] = filters
+        return self._request("POST", "/api/ask", json=payload).json()
+
+    def examples(self) -> list[str]:
+        return self._request("GET", "/api/examples").json()["questions"]
+
+    def image(self, path: str) -> tuple[bytes, str] | None:
+        """An image of the corpus (bytes, media type), or None when it is not there."""
+        try:
+            response = self._request("GET", f"/api/files/{quote(path)}")
+        except ApiError:
+            return None
+        return response.content, response.headers.get("content-type", "application/octet-stream")
 
     def reindex(self) -> dict:
         return self._request("POST", "/api/reindex").json()

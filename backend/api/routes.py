@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from backend.api.deps import LibraryDep, SettingsDep, require_read_key, require_write_key
 from backend.api.schemas import (
@@ -13,6 +13,7 @@ from backend.api.schemas import (
     AuthNeeds,
     CitedPassage,
     ErrorResponse,
+    ExamplesResponse,
     HealthResponse,
     NotesResponse,
     NoteSummary,
@@ -76,6 +77,23 @@ def ready(library: LibraryDep) -> JSONResponse:
 def reindex(library: LibraryDep) -> ReindexResponse:
     """Index new, changed and deleted notes of the corpus; 409 while another reindex runs."""
     return ReindexResponse.of(library.reindex(wait=False))
+
+
+@router.get("/examples", response_model=ExamplesResponse, dependencies=reads, responses=ERRORS)
+def examples(library: LibraryDep) -> ExamplesResponse:
+    """A few questions to suggest on an empty chat, drawn from the notes' own headings."""
+    return ExamplesResponse(questions=library.examples())
+
+
+@router.get(
+    "/files/{path:path}",
+    dependencies=reads,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "image/svg+xml": {}}}, **ERRORS},
+)
+def read_file(library: LibraryDep, path: str = Path(description="An image inside the corpus.")) -> Response:
+    """An image that a note shows (png, jpg, gif, webp, svg; at most 5 MB)."""
+    content, media_type = library.store.read_image(path)
+    return Response(content, media_type=media_type, headers={"Content-Security-Policy": "script-src 'none'"})
 
 
 @router.get("/notes", response_model=NotesResponse, dependencies=reads, responses=ERRORS)

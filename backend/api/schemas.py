@@ -232,6 +232,10 @@ class NotesResponse(BaseModel):
     notes: list[NoteSummary]
 
 
+class ExamplesResponse(BaseModel):
+    questions: list[str]
+
+
 class VersionOut(BaseModel):
     id: str = Field(description="Pass it to the restore endpoint or GET .../versions/{id}.")
     saved_at: float = Field(description="When this text was replaced, deleted or restored over (Unix time).")

@@ -54,6 +54,7 @@ def servers(tmp_path_factory):
         "NOTES_INDEX_DIR": str(tmp / "index"),
         "NOTES_MODELS_DIR": str(ROOT / "data" / "models"),
         "NOTES_API_URL": f"http://127.0.0.1:{api_port}",
+        "NOTES_UI_DATA_DIR": str(tmp / "ui"),
     }
     logs = OUTPUT / "e2e-logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -98,30 +99,128 @@ def servers(tmp_path_factory):
                 process.kill()
 
 
-def test_ask_in_korean_shows_cited_docker_note(servers, tmp_path):
+# WCAG contrast of an element's text against what is really behind it (translucent layers blended)
+CONTRAST = """(el) => {
+  const parse = (c) => {
+    const v = c.match(/[\\d.]+/g).map(Number);
+    return {r: v[0], g: v[1], b: v[2], a: v.length > 3 ? v[3] : 1};
+  };
+  const layers = [];
+  for (let n = el; n; n = n.parentElement) {
+    const c = parse(getComputedStyle(n).backgroundColor);
+    if (c.a > 0) layers.push(c);
+    if (c.a >= 1) break;
+  }
+  let bg = {r: 255, g: 255, b: 255};
+  const mix = (x, y, a) => x * a + y * (1 - a);
+  for (const c of layers.reverse()) bg = {r: mix(c.r, bg.r, c.a), g: mix(c.g, bg.g, c.a), b: mix(c.b, bg.b, c.a)};
+  const f = (x) => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); };
+  const lum = (c) => 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  const fg = parse(getComputedStyle(el).color), a = lum(fg), b = lum(bg);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and 0 <= box["y"] < height - 40
+
+
+def browse(p, tmp_path, name: str, *, width: int, height: int, dark: bool = False):
+    return p.chromium.launch_persistent_context(  # a new, empty profile each time
+        str(tmp_path / name),
+        executable_path=CHROMIUM,
+        args=FLAGS,
+        viewport={"width": width, "height": height},
+        locale="ko-KR",
+        color_scheme="dark" if dark else "light",
+    )
+
+
+def ask(page, question: str, nth: int):
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    reply = page.get_by_test_id("stChatMessage").nth(nth)
+    reply.locator(".nq-card, [data-testid='stAlert']").first.wait_for(timeout=90_000)  # cards or "not found"
+    page.wait_for_timeout(1500)  # the page scrolls the new answer into view
+    return reply
+
+
+def test_answer_in_view_markers_open_cards_note_view_and_reload(servers, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian chromium is not installed (make test-e2e installs it)"
+    OUTPUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(  # a new, empty profile
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            args=FLAGS,
-            viewport={"width": 1366, "height": 900},
-            locale="ko-KR",
-        )
+        browser = browse(p, tmp_path, "desktop", width=1366, height=900)
         page = browser.new_page()
         page.goto(servers, wait_until="domcontentloaded")
         expect(page.get_by_text("API 연결됨")).to_be_visible(timeout=60_000)
-        box = page.get_by_test_id("stChatInputTextArea")
-        box.fill("도커는 VM보다 항상 좋은가?")
-        box.press("Enter")
-        answer = page.get_by_test_id("stChatMessage").nth(1)
-        expect(answer).to_contain_text("아니요.", timeout=90_000)
-        expect(page.get_by_test_id("stExpander").first).to_contain_text("docker-vm-kubernetes.md")
-        expect(page.locator("mark").first).to_be_visible()
-        page.wait_for_timeout(500)
-        OUTPUT.mkdir(exist_ok=True)
-        page.screenshot(path=str(OUTPUT / "ui-answer.png"), full_page=False)
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_focused(timeout=10_000)  # no Tab needed
+        first = ask(page, "도커는 VM보다 항상 좋은가?", 1)
+        expect(first).to_contain_text("아니요.")
+        assert in_view(page, first.locator(".nq-answer-anchor")), "the answer's first line is not on screen"
+        page.screenshot(path=str(OUTPUT / "ui-answer.png"))
+        second = ask(page, "컨테이너 하나 띄울 때랑 100개를 자동으로 띄울 때는 각각 뭘 써?", 3)
+        assert in_view(page, second.locator(".nq-answer-anchor"))
+        marker = second.locator("a[href^='#cite-3-']").last
+        target = marker.get_attribute("href")[1:]
+        marker.click()
+        page.wait_for_timeout(1200)
+        card = page.locator(f"#{target}")
+        assert card.get_attribute("open") is not None and in_view(page, card), "[n] did not open its card"
+        for refused, text in (("   ", "질문이 비어 있습니다"), ("가" * 2500, "질문이 너무 깁니다")):
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.fill(refused)
+            box.press("Enter")
+            if refused.strip():
+                expect(page.get_by_text(text)).to_be_visible(timeout=20_000)
+        assert page.get_by_test_id("stChatMessage").count() == 4
+        page.reload(wait_until="domcontentloaded")  # the conversation survives a reload
+        expect(page.get_by_test_id("stChatMessage").nth(3)).to_be_visible(timeout=60_000)
+        link = page.locator("a.nq-open").first
+        href = link.get_attribute("href")
+        assert "note=docker-vm-kubernetes.md" in href and "lines=" in href
+        page.goto(servers + "/" + href, wait_until="domcontentloaded")
+        cited = page.locator(".nq-cited").first
+        cited.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        assert in_view(page, cited), "the whole-note view did not open at the cited lines"
+        page.screenshot(path=str(OUTPUT / "ui-note-view.png"))
         browser.close()
-    assert (OUTPUT / "ui-answer.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_passages_are_readable_in_both_themes(servers, tmp_path, theme):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = browse(p, tmp_path, theme, width=1366, height=900, dark=theme == "dark")
+        page = browser.new_page()
+        page.goto(servers, wait_until="domcontentloaded")
+        expect(page.get_by_text("API 연결됨")).to_be_visible(timeout=60_000)
+        ask(page, "쿠버네티스와 도커는 어떤 관계야?", 1)
+        for selector in (".nq-passage", ".nq-passage mark", ".nq-card > summary"):
+            element = page.locator(selector).first
+            ratio = element.evaluate(CONTRAST)
+            assert ratio >= 4.5, f"{theme}: {selector} contrast {ratio:.2f} < 4.5"
+        page.screenshot(path=str(OUTPUT / f"ui-{theme}.png"))
+        browser.close()
+
+
+def test_phone_layout_keeps_the_answer_in_view(servers, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = browse(p, tmp_path, "phone", width=390, height=844)
+        page = browser.new_page()
+        page.goto(servers, wait_until="domcontentloaded")
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=60_000)
+        reply = ask(page, "도커는 VM보다 항상 좋은가?", 1)
+        assert in_view(page, reply.locator(".nq-answer-anchor")), "phone: the answer's first line is not on screen"
+        title = page.get_by_role("heading", name="노트에게 물어보세요")
+        assert title.bounding_box()["height"] < 80  # one line of title, no syllable on its own line
+        page.screenshot(path=str(OUTPUT / "ui-phone.png"))
+        browser.close()
