@@ -5,32 +5,75 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 
 from backend.errors import NotesError
 from backend.settings import get_settings
 
+PHASES = {"scan": "notes checked", "analyse": "passages analysed", "embed": "passages embedded", "write": "writing"}
 
-def _library():
+
+class ProgressPrinter:
+    """A progress bar on a terminal (done/total, rate, time left); a plain line every 5 s otherwise."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = 0.0
+        self.phase = ""
+
+    def __call__(self, progress) -> None:
+        now = time.monotonic()
+        finished = progress.total and progress.done >= progress.total
+        if not (self.tty or now - self.last >= 5 or (finished and progress.phase != self.phase)):
+            return
+        self.last = now
+        elapsed = max(now - progress.started, 1e-6)
+        rate = progress.done / elapsed
+        left = (progress.total - progress.done) / rate if rate > 0 and progress.total else 0
+        what = PHASES.get(progress.phase, progress.phase)
+        if not progress.total:
+            line = f"{what}..."
+        else:
+            share = progress.done / progress.total
+            bar = "#" * int(share * 24) + "-" * (24 - int(share * 24))
+            eta = f"{int(left // 60)}:{int(left % 60):02d}"
+            line = f"[{bar}] {progress.done}/{progress.total} {what} · {rate:.1f}/s · {eta} left"
+        if self.tty:
+            self.stream.write(f"\r{line[:110]:<110}")
+            if finished:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+        self.phase = progress.phase
+
+
+def _library(on_progress=None):
     from backend.embedding import create_embedder
     from backend.library import NotesLibrary
 
     settings = get_settings()
-    return NotesLibrary(settings, create_embedder(settings))
+    return NotesLibrary(settings, create_embedder(settings), on_progress=on_progress)
 
 
 def cmd_prepare_model(_: argparse.Namespace) -> None:
+    """Build the bundled model, its ONNX exports and the topic vectors of every backend."""
     from backend.confidence import TopicAnchors
     from backend.embedding import create_embedder
+    from backend.settings import BUNDLED_MODEL
 
     settings = get_settings()
-    embedder = create_embedder(settings)
-    embedder.warm_up()
-    TopicAnchors.load(embedder, settings.models_dir / "topics")
-    print(f"model ready: {embedder.name} (dim {embedder.dim})")
+    backends = ("onnx", "onnx-fp32", "torch") if settings.embedding_model == BUNDLED_MODEL else ("torch",)
+    for backend in backends:
+        embedder = create_embedder(settings.model_copy(update={"embedding_backend": backend}))
+        embedder.warm_up()
+        TopicAnchors.load(embedder, settings.models_dir / "topics")
+        print(f"model ready: {embedder.name} (dim {embedder.dim})")
 
 
 def cmd_index(_: argparse.Namespace) -> None:
-    r = _library().open()
+    r = _library(on_progress=ProgressPrinter()).open()
     print(
         f"added {r.added}, changed {r.changed}, removed {r.removed}, unchanged {r.unchanged}; "
         f"{r.chunks} chunks ({r.embedded} embedded) in {r.took_ms:.0f} ms"

@@ -38,25 +38,27 @@ class Turn:
 
 
 def resolve(question: str, history: Sequence[Turn], analyzer: KoreanAnalyzer) -> str:
-    """What to search for `question` after `history` (oldest first): the question itself unless it leans."""
-    previous = ""
-    for turn in history[-MAX_TURNS:]:
-        previous = _resolve_one(turn.question, previous, analyzer)
-    return _resolve_one(question, previous, analyzer)
+    """What to search for `question` after `history` (oldest first): the question itself unless it leans.
+
+    Works backwards and stops at the first turn that stands on its own, so a self-contained
+    question costs one analysis however long the conversation is."""
+    earlier = [turn.question for turn in history[-MAX_TURNS:]]
+    return _resolve(question.strip(), earlier, analyzer)
 
 
-def _resolve_one(question: str, previous: str, analyzer: KoreanAnalyzer) -> str:
-    question = question.strip()
-    if not previous:
+def _resolve(question: str, earlier: list[str], analyzer: KoreanAnalyzer) -> str:
+    if not earlier:
         return question
     terms = analyzer.classified_terms(question)
     nouns = [t for t, kind in terms if kind != WORD]
-    if _is_ellipsis(question, terms):
+    ellipsis = _is_ellipsis(question, terms)
+    if not (ellipsis or _POINTER.search(question) or not nouns):
+        return question  # its own topic: searched as asked, the history is not even read
+    previous = _resolve(earlier[-1].strip(), earlier[:-1], analyzer)
+    if ellipsis:
         return f"{question} {previous}"
-    if _POINTER.search(question) or not nouns:
-        carried = [t for t, kind in analyzer.classified_terms(previous) if kind != WORD and t not in nouns]
-        return " ".join([question, *dict.fromkeys(carried)]) if carried else f"{question} {previous}"
-    return question
+    carried = [t for t, kind in analyzer.classified_terms(previous) if kind != WORD and t not in nouns]
+    return " ".join([question, *dict.fromkeys(carried)]) if carried else f"{question} {previous}"
 
 
 def _is_ellipsis(question: str, terms: list[tuple[str, str]]) -> bool:

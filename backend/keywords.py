@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 
 from backend.chunking import normalize_text
 
@@ -105,7 +106,11 @@ NAME, NOUN, WORD = "name", "noun", "word"  # kinds of terms (KoreanAnalyzer.clas
 
 
 class KoreanAnalyzer:
-    """Turns text into BM25 terms; holds one Kiwi with the corpus' user words (thread-safe reads)."""
+    """Turns text into BM25 terms; holds one Kiwi with the corpus' user words.
+
+    No lock: once built, a Kiwi is only read, and concurrent tokenize calls on one instance gave
+    the same morphemes as single-threaded ones (24,000 calls from 1-4 threads); a long call
+    releases the GIL, so a question is analysed while indexing analyses a large note."""
 
     def __init__(self, user_words: Iterable[str] = (), pairs: dict[str, str] | None = None) -> None:
         from kiwipiepy import Kiwi, MorphemeSet
@@ -117,7 +122,8 @@ class KoreanAnalyzer:
         corpus_words = [(w, "NNP") for w in self.user_words if w not in SEED_WORDS]
         # note_vocabulary must judge words as a dictionary without the corpus' own words would
         self._without_corpus_words = MorphemeSet(self._kiwi, corpus_words) if corpus_words else None
-        self._lock = threading.Lock()
+        # a question is analysed to resolve it and again to search it: remember the recent ones
+        self.classified_terms = lru_cache(maxsize=1024)(self._classified_terms)
         self._kiwi.tokenize("준비")  # Kiwi compiles its dictionary on first use: pay it here, not in a query
 
     @staticmethod
@@ -129,7 +135,7 @@ class KoreanAnalyzer:
         """BM25 terms of a text, in order, with repeats (term frequency matters)."""
         return [term for term, _kind in self.classified_terms(text)]
 
-    def classified_terms(self, text: str) -> list[tuple[str, str]]:
+    def _classified_terms(self, text: str) -> tuple[tuple[str, str], ...]:
         """BM25 terms, each with its kind: NAME for what names something specific (a proper noun, a
         number of two digits or more, a Latin word inside Korean text: MySQL, bisect), NOUN for other
         nouns, WORD for verbs, adjectives and adverbs. A question naming what no note mentions is
@@ -144,8 +150,7 @@ class KoreanAnalyzer:
                     name = (part.isdigit() or korean_text) and canonical == (part,)
                     kind = NAME if name else NOUN if korean_text or canonical != (part,) else WORD  # English: untagged
                     terms.extend((t, kind) for t in canonical)
-        with self._lock:  # Kiwi's analyser is not documented as re-entrant
-            tokens = self._kiwi.tokenize(text)
+        tokens = self._kiwi.tokenize(text)
         for token in tokens:
             if token.tag not in KEPT_TAGS or token.tag in ("SL", "SN"):  # Latin and numbers: taken above
                 continue
@@ -158,12 +163,11 @@ class KoreanAnalyzer:
             if token.tag == "NNP" and form not in SEED_WORDS and form not in self.pairs.values():
                 kind = NAME
             terms.extend((t, kind) for t in self._canonical(form))
-        return [(t, kind) for t, kind in terms if t and t not in STOP_WORDS]
+        return tuple((t, kind) for t, kind in terms if t and t not in STOP_WORDS)
 
     def compounds(self, text: str) -> list[tuple[str, ...]]:
         """Nouns Kiwi split but the text writes as one word (엔진엑스 -> 엔진, 엑스): loanword candidates."""
-        with self._lock:
-            tokens = self._kiwi.tokenize(normalize_text(text))
+        tokens = self._kiwi.tokenize(normalize_text(text))
         joined: list[tuple[str, ...]] = []
         run: list = []
         for token in [*tokens, None]:
@@ -192,46 +196,40 @@ class KoreanAnalyzer:
             english = english.strip().lower()
             if " " not in english and english not in STOP_WORDS:
                 pairs[english] = korean
-        with self._lock:
-            tokens = self._kiwi.tokenize(text, blocklist=self._without_corpus_words)
-            # nouns seen right before a particle: the contexts Kiwi got right in this note
-            nouns = {
-                a.form
-                for a, b in zip(tokens, tokens[1:])
-                if a.tag in NOUN_TAGS and b.tag.startswith("J") and _HANGUL_NOUN.match(a.form)
-            }
-            candidates = sorted(nouns - set(SEED_WORDS))
-            probes = [probe for noun in candidates for probe in (noun, f"그리고 {noun}는")]
-            analysed = self._kiwi.tokenize(probes, blocklist=self._without_corpus_words) if probes else []
-            forms = [{t.form for t in result} for result in analysed]
+        tokens = self._kiwi.tokenize(text, blocklist=self._without_corpus_words)
+        # nouns seen right before a particle: the contexts Kiwi got right in this note
+        nouns = {
+            a.form
+            for a, b in zip(tokens, tokens[1:])
+            if a.tag in NOUN_TAGS and b.tag.startswith("J") and _HANGUL_NOUN.match(a.form)
+        }
+        candidates = sorted(nouns - set(SEED_WORDS))
+        probes = [probe for noun in candidates for probe in (noun, f"그리고 {noun}는")]
+        analysed = self._kiwi.tokenize(probes, blocklist=self._without_corpus_words) if probes else []
+        forms = [{t.form for t in result} for result in analysed]
         unstable = {n for i, n in enumerate(candidates) if n not in forms[2 * i] or n not in forms[2 * i + 1]}
         unstable |= {korean for korean in pairs.values() if _HANGUL_NOUN.match(korean) and korean not in SEED_WORDS}
         return sorted(unstable), pairs
 
 
 class AnalyzerPool:
-    """Analysers by corpus vocabulary and role; building a Kiwi takes a second, so recent ones are kept.
+    """Analysers by corpus vocabulary; building a Kiwi takes a second and ~300 MB, so the pool keeps
+    the most recent one: queries and indexing share it (without locks). While a reindex changes
+    the dictionary, the old analyser lives on with the retriever that uses it, then goes."""
 
-    Queries and indexing never share an analyser (role "query" or "index"): a reindex that analyses
-    a large note holds only its own analyser's lock, and questions go on meanwhile.
-    """
-
-    def __init__(self, keep: int = 2) -> None:
+    def __init__(self, keep: int = 1) -> None:
         self._by_vocabulary: dict[tuple, KoreanAnalyzer] = {}
         self._keep = keep
         self._lock = threading.Lock()
 
-    def for_vocabulary(
-        self, user_words: Iterable[str], pairs: dict[str, str], *, role: str = "query"
-    ) -> KoreanAnalyzer:
+    def for_vocabulary(self, user_words: Iterable[str], pairs: dict[str, str]) -> KoreanAnalyzer:
         words, merged = KoreanAnalyzer.vocabulary(user_words, pairs)
-        key = (role, words, tuple(sorted(merged.items())))
+        key = (words, tuple(sorted(merged.items())))
         with self._lock:
             analyzer = self._by_vocabulary.pop(key, None)
             if analyzer is None:
                 analyzer = KoreanAnalyzer(user_words, pairs)
             self._by_vocabulary[key] = analyzer  # most recent last
-            same_role = [k for k in self._by_vocabulary if k[0] == role]
-            for old in same_role[: max(len(same_role) - self._keep, 0)]:
-                self._by_vocabulary.pop(old)
+            while len(self._by_vocabulary) > self._keep:
+                self._by_vocabulary.pop(next(iter(self._by_vocabulary)))
             return analyzer

@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -69,6 +70,7 @@ class NotesLibrary:
         analyzers: AnalyzerPool | None = None,
         fusion: FusionConfig | None = None,
         confidence: ConfidenceModel | None = None,
+        on_progress: Callable[[ReindexProgress], None] | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
@@ -85,6 +87,7 @@ class NotesLibrary:
         self._topics: TopicAnchors | None = None
         self._reindex_lock = threading.Lock()
         self._progress: ReindexProgress | None = None
+        self._on_progress = on_progress
         self.last_error: str | None = None  # why the last background reindex failed, if it did
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -240,15 +243,18 @@ class NotesLibrary:
                 self._retriever.index if self._retriever else None,
                 self._analyzers,
                 chunk_chars=self.settings.chunk_chars,
-                progress=lambda phase, done, total: setattr(
-                    self, "_progress", ReindexProgress(phase, done, total, started)
-                ),
+                progress=lambda phase, done, total: self._report(ReindexProgress(phase, done, total, started)),
             )
             self._use(result.index)
             self.last_error = None
             return result.report
         finally:
             self._reindex_lock.release()
+
+    def _report(self, progress: ReindexProgress) -> None:
+        self._progress = progress
+        if self._on_progress is not None:
+            self._on_progress(progress)
 
     def put_note(self, path: str, body: bytes) -> tuple[bool, ReindexReport]:
         """Store a note (created or replaced), then index it."""

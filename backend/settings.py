@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -17,6 +18,8 @@ class Settings(BaseSettings):
     index_dir: Path = Path("data/index")
     models_dir: Path = Path("data/models")
     embedding_model: str = BUNDLED_MODEL
+    embedding_backend: Literal["onnx", "onnx-fp32", "torch"] = "onnx"  # onnx = int8 (bench/backends.py)
+    embed_threads: int = 1  # threads per embedding call; queries and indexing each have their own
     host: str = "127.0.0.1"
     port: int = 8000
     chunk_chars: int = 600

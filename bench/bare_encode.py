@@ -1,12 +1,15 @@
-"""The bare model cost, in a process of its own: sentence-transformers `model.encode` and nothing else.
+"""The bare model cost, in a process of its own: one backend's encode call and nothing else.
 
-    python bench/bare_encode.py          # then one JSON request per stdin line, one JSON reply per line
+    python -m bench.bare_encode --backend onnx --threads 1   # then one JSON request per stdin line
 
 A request is {"query": text} (reply: encode time in ms) or {"passages": [texts]} (reply: batch
-encode time in s). bench/latency.py interleaves these with requests to the API, so machine
-noise falls on both sides of each comparison alike.
+encode time in s). The benchmarks interleave these with requests to the API, so machine noise
+falls on both sides of each comparison alike; threads are pinned like the API's (NOTES_EMBED_THREADS).
 """
 
+from __future__ import annotations
+
+import argparse
 import json
 import os
 import subprocess
@@ -20,9 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 class BareEncoder:
     """This script in its own process, driven over a pipe by the benchmarks."""
 
-    def __init__(self) -> None:
+    def __init__(self, backend: str = "torch", threads: int = 1) -> None:
+        self.backend = backend
         self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__))], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-m", "bench.bare_encode", "--backend", backend, "--threads", str(threads)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert json.loads(self.process.stdout.readline())["ready"]
 
@@ -37,26 +45,28 @@ class BareEncoder:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", default="torch")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from sentence_transformers import SentenceTransformer
+    from backend.embedding import create_embedder
+    from backend.settings import Settings
 
-    model = SentenceTransformer(str(ROOT / "data" / "models" / "multilingual-e5-small"), device="cpu")
-    model.encode("warm up", prompt_name="query")
+    embedder = create_embedder(
+        Settings(models_dir=ROOT / "data" / "models", embedding_backend=args.backend, embed_threads=args.threads)
+    )
+    embedder.warm_up()
+    embedder.embed_queries(["warm up"])
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         job = json.loads(line)
         started = time.perf_counter()
         if "query" in job:
-            model.encode(job["query"], prompt_name="query", normalize_embeddings=True, show_progress_bar=False)
+            embedder.embed_queries([job["query"]])
             reply = {"ms": (time.perf_counter() - started) * 1000}
         else:
-            model.encode(
-                job["passages"],
-                prompt_name="document",
-                batch_size=32,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
+            embedder.embed_passages(job["passages"])
             reply = {"s": time.perf_counter() - started}
         print(json.dumps(reply), flush=True)
 

@@ -18,6 +18,7 @@ are skipped with a message. Indexes and query vectors are cached under data/benc
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -138,9 +139,17 @@ def korquad_rows(seed: int, embedder, fusion: FusionConfig) -> list[Row]:
     return rows_of(library, questions, lambda q: lambda chunk: answers[q.question] in chunk.text)
 
 
-def gather(fusion: FusionConfig, use_korquad: bool) -> dict[str, list[Row]]:
-    embedder = CachedQueries(create_embedder(Settings(models_dir=ROOT / "data" / "models")), CACHE / "queries.npz")
+def cached_embedder(settings: Settings | None = None) -> CachedQueries:
+    """The configured embedder (NOTES_EMBEDDING_BACKEND...), its query vectors cached per model and backend."""
+    real = create_embedder(settings or Settings(models_dir=ROOT / "data" / "models"))
+    key = hashlib.sha1(real.name.encode()).hexdigest()[:10]
+    embedder = CachedQueries(real, CACHE / f"queries-{key}.npz")
     embedder.warm_up()
+    return embedder
+
+
+def gather(fusion: FusionConfig, use_korquad: bool) -> dict[str, list[Row]]:
+    embedder = cached_embedder()
     sets: dict[str, list[Row]] = {}
     for half in ("dev", "test"):
         qset = load_vault(ROOT / "tests" / "data" / "vaults" / half, SEED_NOTE)

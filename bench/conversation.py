@@ -18,11 +18,9 @@ import shutil
 import time
 
 from backend.conversation import Turn, resolve
-from backend.embedding import create_embedder
 from backend.evaluation import answers_lines, first_rank
 from backend.search import FusionConfig
-from backend.settings import Settings
-from bench.calibrate import CACHE, ROOT, SEED_NOTE, CachedQueries, open_library
+from bench.calibrate import CACHE, ROOT, SEED_NOTE, cached_embedder, open_library
 
 CONVERSATIONS = ROOT / "tests" / "data" / "conversations.json"
 VAULTS = ROOT / "tests" / "data" / "vaults"
@@ -43,8 +41,7 @@ def main() -> None:
     shutil.rmtree(corpus, ignore_errors=True)
     for half in ("dev", "test"):
         shutil.copytree(VAULTS / half / "notes", corpus, dirs_exist_ok=True)
-    embedder = CachedQueries(create_embedder(Settings(models_dir=ROOT / "data" / "models")), CACHE / "queries.npz")
-    embedder.warm_up()
+    embedder = cached_embedder()
     library = open_library([corpus, SEED_NOTE], CACHE / "conversations", embedder, FusionConfig(), 600)
     analyzer = library.retriever.analyzer
     methods = ("alone", "previous", "resolved")
