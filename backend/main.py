@@ -26,6 +26,7 @@ from backend.errors import (
     NotesError,
     NoteStorageError,
     NoteTooLargeError,
+    ReadOnlyRoleError,
     ReindexBusyError,
 )
 from backend.keywords import AnalyzerPool
@@ -41,6 +42,7 @@ STATUS_OF = {
     NoteNotFoundError: 404,
     ReindexBusyError: 409,
     NoteConflictError: 409,
+    ReadOnlyRoleError: 409,
     NoteTooLargeError: 413,
     ModelUnavailableError: 503,
     NoteStorageError: 503,
@@ -61,7 +63,9 @@ def create_app(
         library = NotesLibrary(settings, embedder or create_embedder(settings), analyzers=analyzers)
         library.start()  # answers from the last generation at once; catches up with the corpus meanwhile
         app.state.library = library
-        watcher = CorpusWatcher(library, settings.watch_debounce_ms) if settings.watch else None
+        watcher = (
+            CorpusWatcher(library, settings.watch_debounce_ms) if settings.watch and settings.role != "reader" else None
+        )
         if watcher:
             watcher.start()
         try:

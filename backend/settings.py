@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     max_request_bytes: int = 256 * 1024  # largest JSON request body
     max_note_bytes: int = 1024 * 1024
     keep_versions: int = 20  # earlier versions kept per note in the trash folder
+    role: Literal["all", "writer", "reader"] = "all"  # reader: serves the writer's index, never writes
+    writer_url: str = ""  # where a reader sends people who try to change notes (NOTES_WRITER_URL)
+    follow_seconds: float = 1.0  # how often a reader looks for a new index generation
     watch: bool = False
     watch_debounce_ms: int = 800
 

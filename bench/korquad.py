@@ -90,8 +90,8 @@ def main() -> None:
     library = NotesLibrary(settings, create_embedder(settings))
     report = library.open()
     print(
-        f"index: {report.report.chunks} chunks from {len(articles)} articles "
-        f"({report.report.embedded} embedded now) in {report.took_ms / 1000:.1f} s"
+        f"index: {report.chunks} chunks from {len(articles)} articles "
+        f"({report.embedded} embedded now) in {report.took_ms / 1000:.1f} s"
     )
 
     vectors_file = cache / "queries.npy"

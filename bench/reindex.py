@@ -83,13 +83,13 @@ def main() -> None:
     started = time.perf_counter()
     opened = library.open()
     print(
-        f"corpus: {args.notes} notes, {opened.report.chunks} chunks; open + catch-up took "
-        f"{time.perf_counter() - started:.1f} s ({opened.report.embedded} chunks embedded now)"
+        f"corpus: {args.notes} notes, {opened.chunks} chunks; open + catch-up took "
+        f"{time.perf_counter() - started:.1f} s ({opened.embedded} chunks embedded now)"
     )
 
     target = corpus / "note-0500.md"
     original = target.read_text(encoding="utf-8")
-    bare = BareEncoder()
+    bare = BareEncoder(settings.embedding_backend, settings.embed_threads)  # the backend the library uses
     try:
         rows = []
         for attempt in range(3):
@@ -102,7 +102,7 @@ def main() -> None:
                 if r.chunk.note == target.name and r.chunk.search_text.find("회차 수정") >= 0
             ]
             encode_ms = bare.ask({"passages": changed})["s"] * 1000
-            rows.append((timed.took_ms, encode_ms, timed.report.embedded))
+            rows.append((timed.took_ms, encode_ms, timed.embedded))
             target.write_text(original, encoding="utf-8")
             library.reindex(wait=True)
         for took, encode, embedded in rows:

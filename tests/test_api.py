@@ -13,6 +13,7 @@ def test_health_reports_index_model_and_what_needs_a_key(client):
     body = client.get("/api/health").json()
     assert body == {
         "status": "ok",
+        "role": "all",
         "ready": True,
         "notes": 1,
         "chunks": body["chunks"],

