@@ -23,7 +23,8 @@ import secrets
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +37,8 @@ from backend.models import Chunk
 log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
-FORMAT = "4"  # bump when the layout changes: an older generation is then rebuilt, not misread
+FORMAT = "5"  # bump when the layout changes: an older generation is then rebuilt, not misread
+READABLE = {"4", FORMAT}  # 4 kept BM25 weights without counts: they are counted again on load
 KEEP_PREVIOUS = 2  # generations before the live one that the sweep leaves for readers still loading them
 
 
@@ -58,7 +60,7 @@ CREATE TABLE notes (
     problems TEXT NOT NULL         -- JSON list: what was wrong with the note but did not stop indexing
 );
 CREATE TABLE chunks (
-    row INTEGER PRIMARY KEY,       -- position of the chunk's vector in vectors.faiss
+    row INTEGER PRIMARY KEY,       -- order of the vectors in vectors.faiss (gaps allowed)
     id TEXT NOT NULL UNIQUE,
     note TEXT NOT NULL REFERENCES notes(path),
     heading TEXT NOT NULL,
@@ -126,12 +128,9 @@ class StoredIndex:
     def model(self) -> str:
         return self.info.get("model", "")
 
-    def vector_of(self) -> dict[str, np.ndarray]:
-        """search_text -> vector, for re-using embeddings of chunks whose text did not change."""
-        if not self.records:
-            return {}
-        matrix = self.vectors.reconstruct_n(0, self.vectors.ntotal)
-        return {r.chunk.search_text: matrix[i] for i, r in enumerate(self.records)}
+    def row_of_text(self) -> dict[str, int]:
+        """search_text -> row, for re-using embeddings of chunks whose text did not change."""
+        return {r.chunk.search_text: row for row, r in enumerate(self.records)}
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -189,8 +188,8 @@ def _load_generation(gen: Path) -> StoredIndex:
     con = sqlite3.connect(f"file:{gen / 'meta.sqlite'}?mode=ro", uri=True)
     try:
         info = dict(con.execute("SELECT key, value FROM info"))
-        if info.get("format") != FORMAT:
-            raise ValueError(f"format {info.get('format')!r}, this version writes {FORMAT!r}")
+        if info.get("format") not in READABLE:
+            raise ValueError(f"format {info.get('format')!r}, this version reads {sorted(READABLE)}")
         notes = {
             row[0]: NoteRecord(
                 row[0],
@@ -221,7 +220,10 @@ def _load_generation(gen: Path) -> StoredIndex:
         raise ValueError(
             f"index generation {gen.name} is inconsistent: {vectors.ntotal} vectors, {len(records)} chunks"
         )
-    bm25 = BM25Index.load(gen / "bm25")
+    if info["format"] == FORMAT:
+        bm25 = BM25Index.load(gen / "bm25")
+    else:
+        bm25 = BM25Index.build([r.terms for r in records])
     return StoredIndex(info, notes, records, vectors, bm25, gen.name)
 
 
@@ -241,24 +243,38 @@ def write_index(
     info: dict[str, str],
     notes: list[NoteRecord],
     records: list[ChunkRecord],
-    vectors: Callable[[], np.ndarray],
+    vectors: Callable[[list[ChunkRecord]], np.ndarray],
+    *,
+    base: StoredIndex | None = None,
 ) -> StoredIndex:
     """Write a complete new generation, then switch CURRENT to it in one rename.
 
-    `vectors` is called last, so the metadata is written while new chunks are still being embedded.
+    `vectors(records)` is called last, so the metadata is written while new chunks are still
+    being embedded. With `base` (the live generation) and few changes, the new generation starts
+    as a copy of the base's files and only the changed rows are written: a note changed in a large
+    vault costs what that note costs. Its chunks then come after the unchanged ones, in the
+    returned index as in every file, whatever order `records` had.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
     info = {**info, "format": FORMAT}
     name = f"gen-{time.time_ns()}-{secrets.token_hex(3)}"
     gen = index_dir / f".{name}.tmp"
     gen.mkdir()
-    bm25 = BM25Index.build([r.terms for r in records])
+    delta = _Delta.of(base, records, index_dir) if base is not None else None
+    if delta is None:
+        bm25 = BM25Index.build([r.terms for r in records])
+        _write_sqlite(gen / "meta.sqlite", info, notes, records)
+        flat = faiss.IndexFlatIP(int(info["dim"]))
+        _add(flat, vectors(records))
+    else:
+        records = delta.records
+        bm25 = delta.base.bm25.extend(delta.kept_rows, [r.terms for r in delta.added])
+        shutil.copyfile(index_dir / delta.base.generation / "meta.sqlite", gen / "meta.sqlite")
+        _update_sqlite(gen / "meta.sqlite", info, notes, delta)
+        flat = faiss.clone_index(delta.base.vectors)
+        flat.remove_ids(faiss.IDSelectorBatch(delta.dropped_rows))  # keeps the order of the rest
+        _add(flat, vectors(delta.added))
     bm25.save(gen / "bm25")
-    _write_sqlite(gen / "meta.sqlite", info, notes, records)
-    dim = int(info["dim"])
-    flat = faiss.IndexFlatIP(dim)
-    if len(records):
-        flat.add(np.ascontiguousarray(vectors(), dtype=np.float32).reshape(len(records), dim))
     faiss.write_index(flat, str(gen / "vectors.faiss"))
     _fsync_tree(gen)
     gen.rename(index_dir / name)
@@ -266,6 +282,40 @@ def write_index(
     _point_current(index_dir, name)
     sweep_generations(index_dir)
     return StoredIndex(info, {n.path: n for n in notes}, list(records), flat, bm25, name)
+
+
+@dataclass(frozen=True)
+class _Delta:
+    """A new generation as the live one minus some chunk rows plus some new chunks."""
+
+    base: StoredIndex
+    kept_rows: np.ndarray  # rows of the base that stay, in order
+    dropped_rows: np.ndarray
+    added: list[ChunkRecord]
+
+    MAX_SHARE = 0.25  # more changed rows than this and a fresh, compact write is as quick
+
+    @classmethod
+    def of(cls, base: StoredIndex, records: list[ChunkRecord], index_dir: Path) -> _Delta | None:
+        if not base.generation or not (index_dir / base.generation / "meta.sqlite").is_file():
+            return None
+        base_ids = np.fromiter(map(id, base.records), dtype=np.uint64, count=len(base.records))
+        ids = np.fromiter(map(id, records), dtype=np.uint64, count=len(records))
+        kept = np.isin(base_ids, ids)  # the very objects the base holds: unchanged chunks
+        added = [r for r, known in zip(records, np.isin(ids, base_ids)) if not known]
+        kept, dropped = np.flatnonzero(kept), np.flatnonzero(~kept)
+        if len(added) + len(dropped) > cls.MAX_SHARE * max(len(records), 1):
+            return None
+        return cls(base, kept, dropped, added)
+
+    @property
+    def records(self) -> list[ChunkRecord]:
+        return [self.base.records[row] for row in self.kept_rows] + self.added
+
+
+def _add(flat: faiss.Index, vectors: np.ndarray) -> None:
+    if len(vectors):
+        flat.add(np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), flat.d))
 
 
 def _point_current(index_dir: Path, name: str) -> None:
@@ -295,50 +345,77 @@ def sweep_generations(index_dir: Path, *, keep_previous: int = KEEP_PREVIOUS) ->
 
 
 def _write_sqlite(path: Path, info: dict[str, str], notes: list[NoteRecord], records: list[ChunkRecord]) -> None:
+    with _unjournaled(path) as con:
+        con.executescript(SCHEMA)
+        _insert(con, info, notes, records, first_row=0)
+
+
+def _update_sqlite(path: Path, info: dict[str, str], notes: list[NoteRecord], delta: _Delta) -> None:
+    """Turn a copy of the base generation's metadata into this generation's."""
+    base = delta.base
+    with _unjournaled(path) as con:
+        con.execute("DELETE FROM info")
+        gone = set(base.notes) - {n.path for n in notes}
+        con.executemany("DELETE FROM notes WHERE path = ?", [(p,) for p in sorted(gone)])
+        # unchanged chunks keep their row keys (in order, perhaps with gaps); loading numbers them
+        dropped = [(base.records[row].chunk.id,) for row in delta.dropped_rows]
+        con.executemany("DELETE FROM chunks WHERE id = ?", dropped)
+        (last,) = con.execute("SELECT coalesce(max(row), -1) FROM chunks").fetchone()
+        changed = [n for n in notes if base.notes.get(n.path) is not n]
+        _insert(con, info, changed, delta.added, first_row=last + 1)
+
+
+@contextmanager
+def _unjournaled(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to a new file nobody reads until CURRENT names it (the folder is fsynced after)."""
     con = sqlite3.connect(path)
     try:
-        # a new file nobody reads until CURRENT names it; the whole folder is fsynced after
         con.execute("PRAGMA journal_mode=OFF")
         con.execute("PRAGMA synchronous=OFF")
-        con.executescript(SCHEMA)
-        con.executemany("INSERT INTO info VALUES (?, ?)", sorted(info.items()))
-        con.executemany(
-            "INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    n.path,
-                    n.content_hash,
-                    json.dumps(list(n.user_words)),
-                    json.dumps(n.pairs, ensure_ascii=False),
-                    n.stamp,
-                    n.title,
-                    json.dumps(list(n.tags), ensure_ascii=False),
-                    json.dumps(list(n.aliases), ensure_ascii=False),
-                    json.dumps(list(n.problems), ensure_ascii=False),
-                )
-                for n in notes
-            ],
-        )
-        con.executemany(
-            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    row,
-                    r.chunk.id,
-                    r.chunk.note,
-                    r.chunk.heading,
-                    r.chunk.start_line,
-                    r.chunk.end_line,
-                    r.chunk.text,
-                    r.chunk.search_text,
-                    *r.as_json(),
-                )
-                for row, r in enumerate(records)
-            ],
-        )
+        yield con
         con.commit()
     finally:
         con.close()
+
+
+def _insert(
+    con: sqlite3.Connection, info: dict[str, str], notes: list[NoteRecord], records: list[ChunkRecord], first_row: int
+) -> None:
+    con.executemany("INSERT INTO info VALUES (?, ?)", sorted(info.items()))
+    con.executemany(
+        "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                n.path,
+                n.content_hash,
+                json.dumps(list(n.user_words)),
+                json.dumps(n.pairs, ensure_ascii=False),
+                n.stamp,
+                n.title,
+                json.dumps(list(n.tags), ensure_ascii=False),
+                json.dumps(list(n.aliases), ensure_ascii=False),
+                json.dumps(list(n.problems), ensure_ascii=False),
+            )
+            for n in notes
+        ],
+    )
+    con.executemany(
+        "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                row,
+                r.chunk.id,
+                r.chunk.note,
+                r.chunk.heading,
+                r.chunk.start_line,
+                r.chunk.end_line,
+                r.chunk.text,
+                r.chunk.search_text,
+                *r.as_json(),
+            )
+            for row, r in enumerate(records, start=first_row)
+        ],
+    )
 
 
 def _fsync(path: Path) -> None:

@@ -75,7 +75,7 @@ def reindex(
     new_chunks = _chunk(scan, chunk_chars)
     marks = {"scan + chunk": time.perf_counter()}
 
-    known = previous.vector_of() if previous else {}
+    known = previous.row_of_text() if previous else {}
     missing = sorted({c.search_text for chunks in new_chunks.values() for c in chunks} - known.keys())
     with ThreadPoolExecutor(1, thread_name_prefix="reindex-embed") as pool:
         # embedding needs only the chunk texts: it runs while Kiwi analyses them and the metadata is written
@@ -92,10 +92,17 @@ def reindex(
             )  # fmt: skip
             return IndexResult(previous, unchanged)
 
-        def vectors() -> np.ndarray:
-            if pending is not None:
-                known.update(zip(missing, pending.result()))
-            return np.stack([known[r.chunk.search_text] for r in records])
+        def vectors(wanted: list[ChunkRecord]) -> np.ndarray:
+            fresh = dict(zip(missing, pending.result())) if pending is not None else {}
+            out = np.zeros((len(wanted), embedder.dim), dtype=np.float32)
+            old = [(i, known[r.chunk.search_text]) for i, r in enumerate(wanted) if r.chunk.search_text not in fresh]
+            if old:
+                at, rows = zip(*old)
+                out[list(at)] = previous.vectors.reconstruct_batch(np.array(rows, dtype=np.int64))
+            for i, r in enumerate(wanted):
+                if r.chunk.search_text in fresh:
+                    out[i] = fresh[r.chunk.search_text]
+            return out
 
         info = {
             "model": embedder.name,
@@ -105,7 +112,7 @@ def reindex(
             "built_at": str(time.time()),
         }
         report("write", 0, 1)
-        stored = write_index(index_dir, info, notes, records, vectors)
+        stored = write_index(index_dir, info, notes, records, vectors, base=previous)
     marks["embed + write"] = time.perf_counter()
     took = (time.perf_counter() - started) * 1000
     result = ReindexReport(
@@ -149,10 +156,11 @@ def _scan(store: NoteStore, previous: StoredIndex | None, reusable: dict[str, No
     listing = store.scan()
     scan.failed.extend(listing.skipped)
     for done, path in enumerate(listing.paths, start=1):
-        report("scan", done, len(listing.paths))
+        if done % 256 == 0 or done == len(listing.paths):
+            report("scan", done, len(listing.paths))
         old = reusable.get(path)
         try:
-            stamp = store.stamp_listed(path)
+            stamp = listing.stamps[path]
             if old is not None and old.stamp == stamp:  # same size and mtime: not read again
                 scan.unchanged += 1
                 scan.notes.append(old)

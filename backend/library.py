@@ -11,6 +11,7 @@ CURRENT (polling every NOTES_FOLLOW_SECONDS) and refuses changes with ReadOnlyRo
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -155,6 +156,11 @@ class NotesLibrary:
         analyzer = self._analyzers.for_vocabulary(*corpus_vocabulary(stored.notes.values()))
         if self._retriever is None or stored is not self._retriever.index or analyzer is not self._retriever.analyzer:
             self._retriever = HybridRetriever(stored, analyzer, self.fusion)
+            # a loaded generation is millions of objects that never change: out of the cyclic
+            # collector's way, or each full collection walks them all in the middle of a question
+            # (frozen objects are still freed by reference counting when a generation is dropped)
+            gc.collect()
+            gc.freeze()
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -280,7 +286,8 @@ class NotesLibrary:
             )
             self._use(result.index)
             self.last_error = None
-            return result.report
+            # until questions see the change: the new generation's search structures count too
+            return replace(result.report, took_ms=(time.monotonic() - started) * 1000)
         finally:
             self._reindex_lock.release()
 

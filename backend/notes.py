@@ -41,6 +41,8 @@ class Listing:
 
     paths: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # path -> "size:mtime_ns" as the walk saw it (before any read): an unchanged stamp, an unchanged note
+    stamps: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class NoteStore:
             return Listing()
         root = os.path.realpath(self.root)
         found: dict[tuple[int, int], list[tuple[bool, str]]] = {}  # (device, inode) -> (is a link, path)
+        stamps: dict[str, str] = {}
         skipped: list[str] = []
         stack = [(root, "", 0)]
         while stack:  # iterative: a folder a thousand levels deep cannot exhaust the stack
@@ -95,13 +98,15 @@ class NoteStore:
                 if reason:
                     skipped.append(f"{relative}: {reason}")
                     continue
-                found.setdefault((entry.stat().st_dev, entry.stat().st_ino), []).append((entry.is_symlink(), relative))
+                info = entry.stat()  # cached by the entry since _unusable
+                found.setdefault((info.st_dev, info.st_ino), []).append((entry.is_symlink(), relative))
+                stamps[relative] = f"{info.st_size}:{info.st_mtime_ns}"
         paths = []
         for shown in found.values():  # one file shown under several names (links): the real one is the note
             (_, kept), *others = sorted(shown)
             paths.append(kept)
             skipped.extend(f"{other}: the same file as {kept} (a link), indexed once" for _, other in others)
-        return Listing(sorted(paths), sorted(skipped))
+        return Listing(sorted(paths), sorted(skipped), {p: stamps[p] for p in paths})
 
     @staticmethod
     def _unusable(entry: os.DirEntry, root: str, relative: str) -> str | None:
@@ -122,11 +127,6 @@ class NoteStore:
 
     def list_paths(self) -> list[str]:
         return self.scan().paths
-
-    def stamp_listed(self, path: str) -> str:
-        """Size and modification time of a listed note: unchanged stamps mean an unchanged note."""
-        info = os.stat(os.path.join(self.root, path))
-        return f"{info.st_size}:{info.st_mtime_ns}"
 
     def read_listed(self, path: str) -> bytes:
         """Read a path that scan() returned; refuses anything that became a non-regular file since."""

@@ -47,6 +47,16 @@ class SearchResult:
         return term in record.terms or any(s in record.terms for s in self.spellings.get(term, ()))
 
 
+def _top(scores: np.ndarray, n: int) -> list[int]:
+    """Rows of the n best positive scores, best first (a partial sort: the corpus may be large)."""
+    n = min(n, scores.size)
+    if n == 0:
+        return []
+    candidates = np.argpartition(-scores, n - 1)[:n] if n < scores.size else np.arange(scores.size)
+    ordered = candidates[np.lexsort((candidates, -scores[candidates]))]
+    return [int(r) for r in ordered if scores[r] > 0]
+
+
 class HybridRetriever:
     """Search one loaded index generation; immutable, so it can serve while another is built."""
 
@@ -126,7 +136,7 @@ class HybridRetriever:
 
     def _fuse(self, dense: dict[int, float], keyword: np.ndarray, n: int) -> dict[int, float]:
         method = self.fusion.method
-        keyword_top = [int(r) for r in np.argsort(-keyword, kind="stable")[:n] if keyword[r] > 0]
+        keyword_top = _top(keyword, n)
         if method == "dense":
             return dict(dense)
         if method == "bm25":

@@ -30,3 +30,22 @@ def test_bm25_matches_the_lucene_formula():
 def test_bm25_of_an_empty_corpus():
     index = BM25Index.build([])
     assert index.scores(["도커"]).shape == (0,)
+
+
+def test_an_extended_index_equals_one_built_from_scratch():
+    docs = [("도커", "컨테이너"), ("도커", "도커", "이미지"), ("쿠버네티스", "컨테이너", "관리"), ("이미지",)]
+    base = BM25Index.build(docs)
+    added = [("도커", "볼륨"), ()]
+    extended = base.extend(np.array([2, 0, 3]), added)
+    fresh = BM25Index.build([docs[2], docs[0], docs[3], *added])
+    assert set(extended.vocabulary) == set(fresh.vocabulary)  # 도커 stays (in 0 and the new one)
+    for term in [*fresh.vocabulary, "없음"]:
+        assert np.allclose(extended.scores([term]), fresh.scores([term])), term
+        assert extended.document_frequency(term) == fresh.document_frequency(term)
+
+
+def test_terms_of_removed_documents_leave_the_vocabulary():
+    base = BM25Index.build([("도커",), ("쿠버네티스", "관리")])
+    extended = base.extend(np.array([0]), [("볼륨",)])
+    assert set(extended.vocabulary) == {"도커", "볼륨"}
+    assert extended.scores(["쿠버네티스"]).tolist() == [0.0, 0.0]

@@ -53,7 +53,7 @@ def test_a_damaged_index_never_stops_the_server_nor_loses_the_intact_generation(
     index_dir = settings.index_dir
     generation = (index_dir / CURRENT).read_text()
     if damage == "truncated bm25":
-        matrix = index_dir / generation / "bm25" / "matrix.npz"
+        matrix = index_dir / generation / "bm25" / "counts.npz"
         matrix.write_bytes(matrix.read_bytes()[:100])
     else:
         (index_dir / CURRENT).write_text("" if damage == "empty CURRENT" else "gen-0-gone")

@@ -1,4 +1,5 @@
 import os
+import sqlite3
 import shutil
 import signal
 import subprocess
@@ -133,3 +134,63 @@ def test_touched_note_is_not_reread_after_its_stamp_is_stored(library, settings,
     monkeypatch.setattr(library.store, "read_listed", lambda path: reads.append(path) or original(path))
     library.reindex(wait=True)
     assert reads == []
+
+
+def _vault(corpus, count: int) -> None:
+    for i in range(count):
+        (corpus / f"note-{i:02d}.md").write_text(
+            f"# 노트 {i}\n\n## 배포 {i}\n\n서버 {i}번은 금요일마다 배포한다.\n\n## 비용 {i}\n\n월 {i}만 원이 든다.\n",
+            encoding="utf-8",
+        )
+
+
+def _by_id(index, terms: list[str]) -> dict[str, tuple]:
+    """Everything a query reads about each chunk, keyed by chunk id (row order may differ)."""
+    vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    scores = index.bm25.scores(terms)
+    return {
+        r.chunk.id: (r.chunk, r.terms, tuple(vectors[row].round(5)), round(float(scores[row]), 5))
+        for row, r in enumerate(index.records)
+    }
+
+
+def test_a_small_change_in_a_large_vault_writes_only_the_change(tmp_path, analyzers):
+    """A one-note change starts from the live generation's files; the result equals a fresh build."""
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", watch=False)
+    settings.corpus_dir.mkdir()
+    _vault(settings.corpus_dir, 30)
+    library = NotesLibrary(settings, HashingEmbedder(), analyzers=analyzers)
+    library.open()
+    note = settings.corpus_dir / "note-03.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\n## 장애\n\n로그를 먼저 본다.\n", encoding="utf-8")
+    (settings.corpus_dir / "note-07.md").unlink()
+    report = library.reindex(wait=True)
+    assert (report.changed, report.removed, report.embedded) == (1, 1, 1)
+    live = library.retriever.index
+    gen = settings.index_dir / live.generation
+    with sqlite3.connect(gen / "meta.sqlite") as con:
+        rows = [row for (row,) in con.execute("SELECT row FROM chunks ORDER BY row")]
+    assert rows[-1] > len(rows) - 1  # gaps where note-07 and the old note-03 were: a delta, not a rewrite
+    assert [r.chunk.note for r in live.records][-3:] == ["note-03.md"] * 3  # the changed note comes last
+
+    fresh = Settings(corpus_dir=settings.corpus_dir, index_dir=tmp_path / "fresh", watch=False)
+    rebuilt = NotesLibrary(fresh, HashingEmbedder(), analyzers=analyzers)
+    rebuilt.open()
+    terms = ["배포", "서버", "로그", "비용", "노트"]
+    assert _by_id(load_index(settings.index_dir), terms) == _by_id(rebuilt.retriever.index, terms)
+    assert _by_id(live, terms) == _by_id(rebuilt.retriever.index, terms)
+    assert set(live.bm25.vocabulary) == set(rebuilt.retriever.index.bm25.vocabulary)
+    assert library.search("장애가 나면 무엇을 보나", 1)[0].hits[0].chunk.note == "note-03.md"
+
+
+def test_a_format_4_generation_loads_without_re_embedding(library, settings, embedder, analyzers):
+    """Format 4 stored BM25 weights but not counts: they are counted again, nothing is embedded."""
+    gen = settings.index_dir / library.retriever.index.generation
+    with sqlite3.connect(gen / "meta.sqlite") as con:
+        con.execute("UPDATE info SET value = '4' WHERE key = 'format'")
+    shutil.rmtree(gen / "bm25")
+    embedded = len(embedder.passages_embedded)
+    again = NotesLibrary(settings, embedder, analyzers=analyzers)
+    assert again.open().embedded == 0 and len(embedder.passages_embedded) == embedded
+    terms = ["도커", "컨테이너"]
+    assert _by_id(again.retriever.index, terms) == _by_id(library.retriever.index, terms)
