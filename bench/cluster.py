@@ -88,6 +88,7 @@ class Load:
 
     def __init__(self, readers: list[Node], threads: int = 3) -> None:
         self.rotation = list(readers)
+        self.in_flight = {node.port: 0 for node in readers}
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.requests = self.failures = self.empty = 0
@@ -100,6 +101,8 @@ class Load:
         while not self.stop.is_set():
             with self.lock:
                 node = self.rotation[i % len(self.rotation)] if self.rotation else None
+                if node is not None:
+                    self.in_flight[node.port] += 1
             i += 1
             if node is None:
                 time.sleep(0.05)
@@ -117,15 +120,20 @@ class Load:
                 ok, empty = False, False
                 body = exc
             with self.lock:
+                self.in_flight[node.port] -= 1
                 self.requests += 1
                 self.failures += not ok
                 self.empty += empty
                 if not ok or empty:
                     self.problems.append(f"{node.port}: {body}")
 
-    def without(self, node: Node) -> None:
+    def without(self, node: Node, drain_seconds: float = 30) -> None:
+        """Out of rotation, then wait for its requests in flight (a load balancer's connection draining)."""
         with self.lock:
             self.rotation.remove(node)
+        deadline = time.monotonic() + drain_seconds
+        while self.in_flight[node.port] and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def with_(self, node: Node) -> None:
         with self.lock:
