@@ -15,6 +15,7 @@ from backend.bundled_model import build_bundled_model
 from backend.chunking import normalize_text
 from backend.errors import ModelUnavailableError
 from backend.onnx_export import export_onnx, onnx_path
+from backend.priority import background_priority
 from backend.settings import BUNDLED_MODEL, Settings
 
 MAX_TOKENS = 512
@@ -48,7 +49,9 @@ class SentenceTransformerEmbedder:
         # torch keeps one OpenMP team per calling thread; web-server worker threads would each
         # start their own and fight over the cores. One thread for queries, one for indexing.
         self._query_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-query")
-        self._passage_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-passage")
+        self._passage_thread = ThreadPoolExecutor(
+            1, thread_name_prefix="embed-passage", initializer=background_priority
+        )
         self._load_lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -119,7 +122,9 @@ class OnnxEmbedder:
         self._tokenizer = None
         self.dim = 0
         self._query_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-query")
-        self._passage_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-passage")
+        self._passage_thread = ThreadPoolExecutor(
+            1, thread_name_prefix="embed-passage", initializer=background_priority
+        )
         self._load_lock = threading.Lock()
 
     def warm_up(self) -> None:

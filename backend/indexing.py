@@ -25,6 +25,7 @@ from backend.keywords import ANALYZER_VERSION, AnalyzerPool, KoreanAnalyzer
 from backend.models import Chunk, ReindexReport
 from backend.notes import NoteStore
 from backend.parsing import parse_note
+from backend.priority import background_priority
 
 log = logging.getLogger(__name__)
 EMBED_BATCH = 64  # chunks per embedding call: progress is reported between batches
@@ -77,7 +78,7 @@ def reindex(
 
     known = previous.row_of_text() if previous else {}
     missing = sorted({c.search_text for chunks in new_chunks.values() for c in chunks} - known.keys())
-    with ThreadPoolExecutor(1, thread_name_prefix="reindex-embed") as pool:
+    with ThreadPoolExecutor(1, thread_name_prefix="reindex-embed", initializer=background_priority) as pool:
         # embedding needs only the chunk texts: it runs while Kiwi analyses them and the metadata is written
         pending = pool.submit(_embed, embedder, missing, report) if missing else None
         notes, records, reanalysed = _analyse(scan, new_chunks, reusable, previous, analyzers, report)

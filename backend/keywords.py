@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from backend.chunking import normalize_text
@@ -24,6 +24,8 @@ ANALYZER_VERSION = "kiwi-0.24 no-multi-typo terms-2"
 # fmt: off
 KEPT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "VV", "VA", "XR", "MAG"}
 NOUN_TAGS = {"NNG", "NNP"}
+PIECE_CHARS = 2000  # the longest text one Kiwi call analyses while indexing (it holds the GIL)
+PROBE_BATCH = 64
 # Adverbs that carry no topic; the rest (항상, 무조건, 직접 ...) stay: they decide yes/no questions.
 STOP_ADVERBS = {
     "그럼", "그리고", "그래서", "또", "또한", "좀", "잘", "더", "왜", "어떻게", "이렇게", "그렇게", "다", "안", "못",
@@ -196,17 +198,24 @@ class KoreanAnalyzer:
             english = english.strip().lower()
             if " " not in english and english not in STOP_WORDS:
                 pairs[english] = korean
-        tokens = self._kiwi.tokenize(text, blocklist=self._without_corpus_words)
-        # nouns seen right before a particle: the contexts Kiwi got right in this note
-        nouns = {
-            a.form
-            for a, b in zip(tokens, tokens[1:])
-            if a.tag in NOUN_TAGS and b.tag.startswith("J") and _HANGUL_NOUN.match(a.form)
-        }
+        # nouns seen right before a particle: the contexts Kiwi got right in this note. Kiwi holds
+        # the GIL while it analyses, so a long note goes in short pieces: questions asked
+        # meanwhile wait for one piece, not for the whole note.
+        nouns: set[str] = set()
+        for piece in _pieces(text):
+            tokens = self._kiwi.tokenize(piece, blocklist=self._without_corpus_words)
+            nouns.update(
+                a.form
+                for a, b in zip(tokens, tokens[1:])
+                if a.tag in NOUN_TAGS and b.tag.startswith("J") and _HANGUL_NOUN.match(a.form)
+            )
         candidates = sorted(nouns - set(SEED_WORDS))
         probes = [probe for noun in candidates for probe in (noun, f"그리고 {noun}는")]
-        analysed = self._kiwi.tokenize(probes, blocklist=self._without_corpus_words) if probes else []
-        forms = [{t.form for t in result} for result in analysed]
+        forms = [
+            {t.form for t in result}
+            for start in range(0, len(probes), PROBE_BATCH)
+            for result in self._kiwi.tokenize(probes[start : start + PROBE_BATCH], blocklist=self._without_corpus_words)
+        ]
         unstable = {n for i, n in enumerate(candidates) if n not in forms[2 * i] or n not in forms[2 * i + 1]}
         unstable |= {korean for korean in pairs.values() if _HANGUL_NOUN.match(korean) and korean not in SEED_WORDS}
         return sorted(unstable), pairs
@@ -233,3 +242,14 @@ class AnalyzerPool:
             while len(self._by_vocabulary) > self._keep:
                 self._by_vocabulary.pop(next(iter(self._by_vocabulary)))
             return analyzer
+
+
+def _pieces(text: str, limit: int = PIECE_CHARS) -> Iterator[str]:
+    """The text's lines, a line longer than `limit` cut at a space (or at `limit`)."""
+    for line in text.splitlines():
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit) + 1 or limit
+            yield line[:cut]
+            line = line[cut:]
+        if line.strip():
+            yield line

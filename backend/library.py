@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -32,6 +33,7 @@ from backend.indexing import corpus_vocabulary, reindex
 from backend.keywords import AnalyzerPool
 from backend.models import Answer, NoteFilter, ReindexReport
 from backend.notes import NoteStore, NoteVersion
+from backend.priority import background_priority
 from backend.search import FusionConfig, HybridRetriever, SearchResult
 from backend.settings import Settings
 
@@ -90,6 +92,8 @@ class NotesLibrary:
         self._retriever: HybridRetriever | None = None
         self._topics: TopicAnchors | None = None
         self._reindex_lock = threading.Lock()
+        # indexing runs on a thread of its own at a lower priority, so questions are answered first
+        self._indexer = ThreadPoolExecutor(1, thread_name_prefix="reindex", initializer=background_priority)
         self._progress: ReindexProgress | None = None
         self._on_progress = on_progress
         self.last_error: str | None = None  # why the last background reindex failed, if it did
@@ -275,7 +279,8 @@ class NotesLibrary:
         started = time.monotonic()
         self._progress = ReindexProgress("scan", 0, 0, started)
         try:
-            result = reindex(
+            result = self._indexer.submit(
+                reindex,
                 self.store,
                 self.settings.index_dir,
                 self.embedder,
@@ -283,7 +288,7 @@ class NotesLibrary:
                 self._analyzers,
                 chunk_chars=self.settings.chunk_chars,
                 progress=lambda phase, done, total: self._report(ReindexProgress(phase, done, total, started)),
-            )
+            ).result()
             self._use(result.index)
             self.last_error = None
             # until questions see the change: the new generation's search structures count too

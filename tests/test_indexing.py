@@ -4,10 +4,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from backend.index import CURRENT, KEEP_PREVIOUS, load_index
 from backend.library import NotesLibrary
+from backend.priority import BACKGROUND_NICE
 from backend.settings import Settings
 from tests.conftest import ROOT, SEED_NOTE
 from tests.fakes import HashingEmbedder
@@ -194,3 +196,23 @@ def test_a_format_4_generation_loads_without_re_embedding(library, settings, emb
     assert again.open().embedded == 0 and len(embedder.passages_embedded) == embedded
     terms = ["도커", "컨테이너"]
     assert _by_id(again.retriever.index, terms) == _by_id(library.retriever.index, terms)
+
+
+def test_indexing_runs_below_the_priority_of_questions(settings, analyzers):
+    """Questions asked during a large reindex are served first: indexing threads are niced (Linux)."""
+    seen = []
+
+    class Recording(HashingEmbedder):
+        def embed_passages(self, texts):
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            return super().embed_passages(texts)
+
+    library = NotesLibrary(
+        settings,
+        Recording(),
+        analyzers=analyzers,
+        on_progress=lambda _: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())),
+    )
+    library.open()
+    asking = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen and all(nice == min(19, asking + BACKGROUND_NICE) for nice in seen), (asking, seen)
