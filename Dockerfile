@@ -17,9 +17,9 @@ COPY backend/ backend/
 # the bundled model, its ONNX exports and the topic vectors of every backend, then only what serving needs
 RUN python -m backend prepare-model \
     && mkdir -p /served/multilingual-e5-small/onnx \
-    && cd /models/multilingual-e5-small \
-    && cp tokenizer.json bundled-e5.json config.json /served/multilingual-e5-small/ \
-    && cp onnx/model_qint8.onnx onnx/export.json /served/multilingual-e5-small/onnx/ \
+    && model=/models/multilingual-e5-small \
+    && cp "$model/tokenizer.json" "$model/bundled-e5.json" "$model/config.json" /served/multilingual-e5-small/ \
+    && cp "$model/onnx/model_qint8.onnx" "$model/onnx/export.json" /served/multilingual-e5-small/onnx/ \
     && cp -r /models/topics /served/topics
 
 FROM ${PYTHON_IMAGE}

@@ -10,9 +10,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend.api.deps import require_read_key, require_write_key
 from backend.api.guard import RequestGuard
 from backend.api.routes import router
 from backend.embedding import Embedder, create_embedder
@@ -82,6 +85,7 @@ def create_app(
     )
     app.state.settings = settings
     app.include_router(router)
+    app.openapi = lambda: app.openapi_schema or _document(app, settings)
     if settings.cors_origin_list():  # off unless configured: no page of another site may call the API
         app.add_middleware(
             CORSMiddleware,
@@ -101,7 +105,7 @@ def create_app(
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # name every method the path has, not those of the first route found
-            headers["Allow"] = ", ".join(sorted(allowed_methods(app.openapi(), request.url.path)))
+            headers["Allow"] = ", ".join(sorted(allowed_methods(app.openapi(), request.scope["path"])))
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
@@ -114,12 +118,42 @@ def create_app(
     return app
 
 
+def _document(app: FastAPI, settings: Settings) -> dict:
+    """The OpenAPI document as this server really behaves: an operation lists the key only when
+    it needs one (reads are open unless NOTES_API_KEY_READS=1; nothing is when no key is set)."""
+    spec = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+    for route in router.routes:  # the API's own routes (app.routes holds them lazily included)
+        if not isinstance(route, APIRoute):
+            continue
+        guards = {d.dependency for d in route.dependencies}
+        needs_key = bool(settings.api_key) and (
+            require_write_key in guards or (require_read_key in guards and settings.api_key_reads)
+        )
+        for method in route.methods:
+            operation = spec["paths"].get(route.path_format, {}).get(method.lower())
+            if operation is not None and not needs_key:
+                operation.pop("security", None)
+    app.openapi_schema = spec
+    return spec
+
+
 def allowed_methods(spec: dict, path: str) -> set[str]:
-    """The methods the OpenAPI document lists for the paths a request path matches."""
+    """The methods the OpenAPI document lists for the paths a request path matches (a path
+    parameter matches what its documented pattern admits)."""
     allowed = set()
     for template, operations in spec.get("paths", {}).items():
-        if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", ".+", re.escape(template)), path):
-            allowed |= {method.upper() for method in operations}
+        for method, operation in operations.items():
+            patterns = {
+                p["name"]: p.get("schema", {}).get("pattern", "^.+$").strip("^$")
+                for p in operation.get("parameters", [])
+                if p.get("in") == "path"
+            }
+            parts = re.split(r"\{([^}]+)\}", template)  # literal, name, literal, name, ...
+            regex = "".join(
+                re.escape(part) if i % 2 == 0 else f"(?:{patterns.get(part, '.+')})" for i, part in enumerate(parts)
+            )
+            if re.fullmatch(regex, path):
+                allowed.add(method.upper())
     return allowed
 
 

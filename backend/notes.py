@@ -10,6 +10,7 @@ reads only regular files (a FIFO would block forever) and reports what it skips.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -33,6 +34,21 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PATH_CHARS = 1024  # a note path inside the corpus, in characters
 MAX_DEPTH = 32  # folders between the corpus and a note
+NAME_CHARS = 63  # a new note's folder and file names: 63 characters are at most 252 bytes (the limit is 255)
+
+
+def _path_pattern(extension: str, longest: int) -> str:
+    """The paths a client may create: names that start with no '.', without control characters,
+    '\\' or ':', at most NAME_CHARS characters, at most MAX_DEPTH folders deep. Documented in the
+    OpenAPI document and enforced for new notes, so clients (and fuzzers) can know it beforehand."""
+    first, rest = r"[^/\\:.\x00-\x1f]", r"[^/\\:\x00-\x1f]"
+    folder = f"{first}{rest}{{0,{NAME_CHARS - 1}}}"
+    return f"^(?:{folder}/){{0,{MAX_DEPTH}}}{first}{rest}{{0,{NAME_CHARS - 1 - longest}}}{extension}$"
+
+
+NOTE_PATH_PATTERN = _path_pattern(r"\.md", len(".md"))
+IMAGE_PATH_PATTERN = _path_pattern(r"\.(?:gif|jpeg|jpg|png|svg|webp)", len(".jpeg"))
+_NEW_NOTE_PATH = re.compile(NOTE_PATH_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -186,9 +202,19 @@ class NoteStore:
         except UnicodeDecodeError as exc:
             raise InvalidNoteError(f"note {path!r} is not valid UTF-8: {exc}") from exc
 
+    def resolve_for_write(self, path: str) -> Path:
+        """As resolve(); a note that does not exist yet must also have a path NOTE_PATH_PATTERN admits."""
+        full = self.resolve(path)
+        if not full.exists() and not _NEW_NOTE_PATH.fullmatch(path):
+            raise InvalidNotePathError(
+                f"a new note's folder and file names may have at most {NAME_CHARS} characters each, "
+                f"none starting with '.', without control characters, '\\' or ':' (got {path[:80]!r})"
+            )
+        return full
+
     def write(self, path: str, body: bytes, *, reason: str = "replaced") -> bool:
         """Create or replace a note atomically; returns True when it was created."""
-        full = self.resolve(path)
+        full = self.resolve_for_write(path)
         self.check_body(body)
         with self._write_lock:
             self._check_place(path, full)

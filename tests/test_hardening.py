@@ -239,3 +239,18 @@ def test_links_inside_the_corpus_are_indexed_once_and_links_out_reported(client,
     assert "out.md: a link leading out of the corpus" in report["failed"]
     assert [n["path"] for n in client.get("/api/notes").json()["notes"]] == ["docker-vm-kubernetes.md"]
     assert load_index(settings.index_dir) is not None
+
+
+def test_note_paths_follow_the_documented_pattern(client, settings):
+    """New notes must match the OpenAPI pattern; a longer name an editor wrote still reads and deletes."""
+    long_name = "가" * 70 + ".md"
+    refused = client.put(f"/api/notes/{long_name}", content=b"# x", headers={"content-type": "text/markdown"})
+    assert refused.status_code == 400 and "63 characters" in refused.json()["detail"]
+    (settings.corpus_dir / long_name).write_text("# 긴 이름\n\n편집기가 쓴 노트.\n", encoding="utf-8")
+    assert client.get(f"/api/notes/{long_name}").status_code == 200
+    assert client.delete(f"/api/notes/{long_name}").status_code == 200
+    assert client.put("/api/notes/" + "가" * 60 + ".md", content=b"# ok").status_code == 200
+    wrong_method = client.put("/api/notes/a.md/restore", content=b"{}")
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST"
+    assert client.put("/api/notes/empty.md").status_code == 422  # no body, no Content-Type
+    assert client.put("/api/notes/empty.md", headers={"content-type": "text/markdown"}).status_code == 200

@@ -1,7 +1,7 @@
 import os
-import sqlite3
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Request
+import re
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
@@ -25,19 +27,34 @@ from backend.api.schemas import (
     VersionOut,
     VersionsResponse,
 )
-from backend.notes import MAX_PATH_CHARS
+from backend.notes import IMAGE_PATH_PATTERN, MAX_PATH_CHARS, NOTE_PATH_PATTERN
 
 router = APIRouter(prefix="/api")
 reads = [Depends(require_read_key)]
 writes = [Depends(require_write_key)]
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 415, 422, 503)}
-# the pattern is documented for clients; NoteStore.resolve enforces it with a message that says what is wrong
+# the pattern a new note's path must match; an existing note (say, written by an editor with a
+# longer name) is still read, replaced and deleted by its path
 NotePath = Path(
     description="Path of the note inside the corpus, '/' between folders, ending in .md.",
     examples=["work/meeting.md"],
-    json_schema_extra={"pattern": r"^[^/.\\][^\\]*\.md$", "maxLength": MAX_PATH_CHARS},
+    json_schema_extra={"pattern": NOTE_PATH_PATTERN, "maxLength": MAX_PATH_CHARS},
 )
-MARKDOWN = {"text/markdown": {"schema": {"type": "string"}}}
+ImagePath = Path(
+    description="An image inside the corpus, as a note links it.",
+    examples=["work/diagram.png"],
+    json_schema_extra={"pattern": IMAGE_PATH_PATTERN, "maxLength": MAX_PATH_CHARS},
+)
+# /notes/{path} would also take "a.md/restore": those are other operations' paths, not notes
+OTHER_OPERATION = re.compile(r"/(?:restore|versions(?:/[^/]*)?)$")
+
+
+def _not_another_operation(path: str) -> None:
+    if OTHER_OPERATION.search(path) and not path.endswith(".md"):
+        raise HTTPException(405, "this method is not allowed here")
+
+
+MARKDOWN = {"text/markdown": {"schema": {"type": "string", "format": "binary"}}}
 
 
 @router.post("/ask", response_model=AskResponse, dependencies=reads, responses=ERRORS)
@@ -90,7 +107,7 @@ def examples(library: LibraryDep) -> ExamplesResponse:
     dependencies=reads,
     responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "image/svg+xml": {}}}, **ERRORS},
 )
-def read_file(library: LibraryDep, path: str = Path(description="An image inside the corpus.")) -> Response:
+def read_file(library: LibraryDep, path: str = ImagePath) -> Response:
     """An image that a note shows (png, jpg, gif, webp, svg; at most 5 MB)."""
     content, media_type = library.store.read_image(path)
     return Response(content, media_type=media_type, headers={"Content-Security-Policy": "script-src 'none'"})
@@ -110,7 +127,7 @@ def note_versions(library: LibraryDep, path: str = NotePath) -> VersionsResponse
 
 @router.get(
     "/notes/{path:path}/versions/{version}",
-    response_class=PlainTextResponse,
+    response_class=Response,  # errors are JSON: a text/plain response class would document them as text
     dependencies=reads,
     responses={200: {"content": MARKDOWN}, **ERRORS},
 )
@@ -129,12 +146,13 @@ def restore_note(body: RestoreRequest, library: LibraryDep, path: str = NotePath
 
 @router.get(
     "/notes/{path:path}",
-    response_class=PlainTextResponse,
+    response_class=Response,
     dependencies=reads,
     responses={200: {"content": MARKDOWN}, **ERRORS},
 )
 def read_note(library: LibraryDep, path: str = NotePath) -> PlainTextResponse:
     """The raw Markdown of one note."""
+    _not_another_operation(path)
     return PlainTextResponse(library.store.read_text(path), media_type="text/markdown; charset=utf-8")
 
 
@@ -147,7 +165,7 @@ def read_note(library: LibraryDep, path: str = NotePath) -> PlainTextResponse:
         "requestBody": {
             "required": True,
             "description": "The note itself: UTF-8 Markdown, at most NOTES_MAX_NOTE_BYTES bytes.",
-            "content": {**MARKDOWN, "text/plain": {"schema": {"type": "string"}}},
+            "content": {**MARKDOWN, "text/plain": {"schema": {"type": "string", "format": "binary"}}},
         }
     },
 )
@@ -156,8 +174,11 @@ async def put_note(request: Request, library: LibraryDep, path: str = NotePath) 
 
     A replaced note's previous text is kept as a version (GET .../versions); an unchanged one is not.
     """
-    library.store.resolve(path)  # refuse a bad path before anything else
+    _not_another_operation(path)
+    library.store.resolve_for_write(path)  # refuse a bad path before reading the body
     body = await request.body()  # bounded by the request guard (413 above NOTES_MAX_NOTE_BYTES)
+    if not body and "content-type" not in request.headers:  # an empty note says so with its Content-Type
+        raise HTTPException(422, "the request has no body: send the note's Markdown (Content-Type: text/markdown)")
     created, report = await run_in_threadpool(library.put_note, path, body)
     return NoteWriteResponse(path=path, created=created, reindex=ReindexResponse.of(report))
 
@@ -165,5 +186,6 @@ async def put_note(request: Request, library: LibraryDep, path: str = NotePath) 
 @router.delete("/notes/{path:path}", response_model=NoteWriteResponse, dependencies=writes, responses=ERRORS)
 def delete_note(library: LibraryDep, path: str = NotePath) -> NoteWriteResponse:
     """Delete a note (its text is kept as a version) and drop its passages from the index."""
+    _not_another_operation(path)
     report = library.delete_note(path)
     return NoteWriteResponse(path=path, created=False, reindex=ReindexResponse.of(report))
