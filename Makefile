@@ -82,10 +82,11 @@ bench: install-dev model
 	$(PY) -m bench.latency
 	$(PY) -m bench.calibrate
 	$(PY) -m bench.conversation
+	$(PY) -m bench.load
 	$(PY) -m bench.cluster
 	$(PY) -m bench.scale --notes 1000
-	$(PY) bench/reindex.py
-	$(PY) bench/korquad.py
+	$(PY) -m bench.reindex
+	$(PY) -m bench.korquad
 
 NOTES ?= 10000
 bench-scale: install-dev model

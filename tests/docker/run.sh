@@ -200,6 +200,10 @@ for _ in $(seq 1 90); do
   sleep 2
 done
 curl -fsS "http://127.0.0.1:$COMPOSE_UI_PORT/_stcore/health" | grep -q ok || { "${COMPOSE[@]}" logs | tail -40; fail "UI health"; }
+for _ in $(seq 1 60); do   # the reader starts once the writer is healthy, and loads its index
+  curl -fsS "http://127.0.0.1:$COMPOSE_READER_PORT/api/health/ready" >/dev/null 2>&1 && break
+  sleep 2
+done
 "${COMPOSE[@]}" exec -T ui python -c "from ui.client import NotesClient; h = NotesClient.from_env().health(); assert h['status'] == 'ok' and h['role'] == 'reader', h; print('UI reaches a reader:', h)" \
   || fail "the UI container cannot reach the reader"
 log "team split: the reader refuses writes and follows the writer"
