@@ -149,9 +149,6 @@ class OnnxEmbedder:
             raise ModelUnavailableError(f"cannot load {self._file}: {exc}. Run `make model` to build it.") from exc
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self.dim = int(self._encode(["warm up"], "query: ").shape[1])
-        # the first passage of a new, larger size costs twice what later ones do (the allocator
-        # grows): one full-length passage now, in the background, so no reindex pays for it
-        self._passage_thread.submit(self._encode, ["준비 warm-up " * MAX_TOKENS], "passage: ")
 
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if not texts:
