@@ -79,6 +79,7 @@ lint: install-dev
 
 bench: install-dev model
 	$(PY) -m bench.backends
+	$(PY) -m bench.openvino
 	$(PY) -m bench.latency
 	$(PY) -m bench.calibrate
 	$(PY) -m bench.conversation

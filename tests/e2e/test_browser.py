@@ -121,10 +121,17 @@ CONTRAST = """(el) => {
 }"""
 
 
-def in_view(page, locator) -> bool:
-    box = locator.bounding_box()
+def in_view(page, locator, seconds: float = 10) -> bool:
+    """Whether the element's top is on screen, waiting up to `seconds` for the page to scroll it there."""
     height = page.viewport_size["height"]
-    return box is not None and 0 <= box["y"] < height - 40
+    deadline = time.monotonic() + seconds
+    while True:
+        box = locator.bounding_box()
+        if box is not None and 0 <= box["y"] < height - 40:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(100)
 
 
 def browse(p, tmp_path, name: str, *, width: int, height: int, dark: bool = False):
@@ -144,7 +151,6 @@ def ask(page, question: str, nth: int):
     box.press("Enter")
     reply = page.get_by_test_id("stChatMessage").nth(nth)
     reply.locator(".nq-card, [data-testid='stAlert']").first.wait_for(timeout=90_000)  # cards or "not found"
-    page.wait_for_timeout(1500)  # the page scrolls the new answer into view
     return reply
 
 
@@ -168,9 +174,9 @@ def test_answer_in_view_markers_open_cards_note_view_and_reload(servers, tmp_pat
         marker = second.locator("a[href^='#cite-3-']").last
         target = marker.get_attribute("href")[1:]
         marker.click()
-        page.wait_for_timeout(1200)
-        card = page.locator(f"#{target}")
-        assert card.get_attribute("open") is not None and in_view(page, card), "[n] did not open its card"
+        card = page.locator(f"#{target}[open]")  # opened by the click
+        card.wait_for(timeout=10_000)
+        assert in_view(page, card), "[n] did not bring its card into view"
         for refused, text in (("   ", "질문이 비어 있습니다"), ("가" * 2500, "질문이 너무 깁니다")):
             box = page.get_by_test_id("stChatInputTextArea")
             box.fill(refused)
@@ -186,7 +192,6 @@ def test_answer_in_view_markers_open_cards_note_view_and_reload(servers, tmp_pat
         page.goto(servers + "/" + href, wait_until="domcontentloaded")
         cited = page.locator(".nq-cited").first
         cited.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
         assert in_view(page, cited), "the whole-note view did not open at the cited lines"
         page.screenshot(path=str(OUTPUT / "ui-note-view.png"))
         browser.close()
