@@ -216,3 +216,22 @@ def test_indexing_runs_below_the_priority_of_questions(settings, analyzers):
     library.open()
     asking = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     assert seen and all(nice == min(19, asking + BACKGROUND_NICE) for nice in seen), (asking, seen)
+
+
+def test_vectors_are_kept_as_fp16_and_a_generation_written_as_fp32_still_answers(library, settings, embedder):
+    """fp16 codes halve the scan (bench.scale); an index written before, as fp32, keeps serving."""
+    import faiss
+
+    index = library.retriever.index
+    assert isinstance(index.vectors, faiss.IndexScalarQuantizer)
+    question = embedder.embed_queries(["도커는 VM보다 항상 좋은가?"])[0]
+    fp16_hits = [h.chunk.id for h in library.retriever.search(question, "도커는 VM보다 항상 좋은가?", 5).hits]
+    stored = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    assert abs(float(stored[0] @ stored[0]) - 1.0) < 1e-3  # unit vectors, to fp16 precision
+    flat = faiss.IndexFlatIP(stored.shape[1])
+    flat.add(stored)
+    faiss.write_index(flat, str(settings.index_dir / index.generation / "vectors.faiss"))
+    old = NotesLibrary(settings, embedder)
+    old.load()
+    assert isinstance(old.retriever.index.vectors, faiss.IndexFlatIP)
+    assert [h.chunk.id for h in old.retriever.search(question, "도커는 VM보다 항상 좋은가?", 5).hits] == fp16_hits
