@@ -1,5 +1,9 @@
 """Hybrid search with the hashing fake embedder: fusion, loanword spellings, names."""
 
+import os
+import subprocess
+import sys
+
 from backend.library import NotesLibrary
 from backend.search import FusionConfig
 from tests.conftest import make_settings
@@ -65,3 +69,11 @@ def test_search_bm25_alone_and_dense_alone_are_selectable(tmp_path, analyzers):
         library = open_library(tmp_path / method, analyzers, {"tech/git.md": GIT}, method=method)
         result, _ = library.search("force-with-lease", 2)
         assert result.hits and "강제로" in result.hits[0].chunk.heading, method
+
+
+def test_faiss_scans_a_question_on_one_thread():
+    """A web-server thread entering a parallel FAISS scan starts an OpenMP team that spins after it."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    probe = "import backend.search, faiss; print(faiss.omp_get_max_threads())"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.strip() == "1"
