@@ -209,7 +209,7 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
     print(f"{model}")
     print(
         f"{'set':<12} {'in':>4} {'answered':>9} {'refused@3':>9} {'ask@1':>6} {'ask@3':>6} {'search@1':>8} "
-        f"{'search@3':>8} {'out':>4} {'near ok':>8} {'far ok':>7} {'other ok':>9}"
+        f"{'search@3':>8} {'out':>4} {'near ans':>8} {'far ans':>7} {'other ans':>9}"
     )
     for name, rows in sets.items():
         found = {id(r): model.confidence(r.evidence) >= model.threshold for r in rows}
@@ -230,7 +230,8 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
             f"{answered([r for r in out if r.kind == 'near']):>8} {answered([r for r in out if r.kind == 'far']):>7} "
             f"{answered([r for r in out if r.kind in ('korquad', 'out')]):>9}"
         )
-    print("answered = found; refused@3 = not found although search ranks the passage in the top 3;")
+    print("answered = found (in the out-of-scope columns, answered is a mistake); refused@3 = not found although")
+    print("search ranks the passage in the top 3;")
     print(
         "ask@k = found and the passage among the first k citations; docker-* = the Docker note's questions of a vault"
     )
