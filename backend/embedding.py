@@ -217,8 +217,8 @@ def _onnxruntime_session(path: Path, threads: int) -> Callable[[np.ndarray, np.n
 
 
 def _openvino_session(path: Path, threads: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """One compiled model with a stream per calling thread (queries never queue behind a
-    passage batch) and an infer request per thread (a request is not thread-safe)."""
+    """One compiled model with two streams, so a question runs beside a passage batch instead of
+    queueing behind it, and an infer request per calling thread (a request is not thread-safe)."""
     try:
         import openvino
     except ImportError as exc:
