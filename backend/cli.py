@@ -123,6 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # its CPU-variant probing reads like errors
     parser = argparse.ArgumentParser(prog="python -m backend", description="Q&A over your Markdown notes.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("prepare-model", help="build the bundled embedding model (offline)").set_defaults(
