@@ -199,23 +199,24 @@ def test_a_format_4_generation_loads_without_re_embedding(library, settings, emb
 
 
 def test_indexing_runs_below_the_priority_of_questions(settings, analyzers):
-    """Questions asked during a large reindex are served first: indexing threads are niced (Linux)."""
+    """Questions asked during a large reindex are served first: indexing threads are niced and in
+    the SCHED_IDLE class (Linux); the asking thread keeps the normal class."""
     seen = []
+
+    def priority() -> tuple[int, int]:
+        thread = threading.get_native_id()
+        return os.getpriority(os.PRIO_PROCESS, thread), os.sched_getscheduler(thread)
 
     class Recording(HashingEmbedder):
         def embed_passages(self, texts):
-            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            seen.append(priority())
             return super().embed_passages(texts)
 
-    library = NotesLibrary(
-        settings,
-        Recording(),
-        analyzers=analyzers,
-        on_progress=lambda _: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())),
-    )
+    library = NotesLibrary(settings, Recording(), analyzers=analyzers, on_progress=lambda _: seen.append(priority()))
     library.open()
-    asking = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    assert seen and all(nice == min(19, asking + BACKGROUND_NICE) for nice in seen), (asking, seen)
+    asking, policy = priority()
+    assert policy == os.SCHED_OTHER
+    assert seen and set(seen) == {(min(19, asking + BACKGROUND_NICE), os.SCHED_IDLE)}, (asking, seen)
 
 
 def test_vectors_are_kept_as_fp16_and_a_generation_written_as_fp32_still_answers(library, settings, embedder):
