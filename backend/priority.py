@@ -4,8 +4,9 @@ On a 2-core laptop a reindex of a large note competes with the people asking. On
 indexing threads run in the SCHED_IDLE class, so a question thread that wakes up preempts them
 at once (bench.load, two clients asking without pause while a 5 MB note is indexed: 62,953
 questions answered instead of 32,681, p95 1.95x idle instead of 2.37x; the note took 328 s instead
-of 218 s), and at a higher nice value, which is what is left where SCHED_IDLE is not available. Elsewhere, or where neither is permitted,
-threads keep the normal priority: slower answers meanwhile, nothing wrong.
+of 218 s), and at a higher nice value, which is what is left where SCHED_IDLE is not available.
+Elsewhere, or where neither is permitted, threads keep the normal priority: slower answers
+meanwhile, nothing wrong.
 """
 
 from __future__ import annotations
