@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.memory import peak_rss_mib
+
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ("torch", "onnx-fp32", "openvino", "onnx")
 TYPICAL_TORCH_QUERY_MS = (10.0, 80.0)  # seen on this 2-core machine at one thread; outside: say so
@@ -35,13 +37,6 @@ PROBES = [
     "Is Docker always better than a virtual machine?",
     "전입신고는 이사한 날부터 14일 안에 해야 한다.",
 ]
-
-
-def peak_rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def measure(backend: str, seed: int, threads: int) -> dict:

@@ -28,6 +28,7 @@ import httpx
 
 from backend.evaluation import load_devset
 from bench.bare_encode import BareEncoder
+from bench.memory import peak_rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "data" / "models"
@@ -66,13 +67,6 @@ def start_api(tmp: Path, port: int, backend: str, threads: int) -> tuple[subproc
         time.sleep(0.05)
     api.kill()
     raise RuntimeError("API did not start")
-
-
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def stop(api: subprocess.Popen) -> None:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.latency import peak_rss_mib, percentile, start_api, stop
+from bench.latency import percentile, start_api, stop
+from bench.memory import peak_rss_mib, rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ["도커는 VM보다 항상 좋은가?", "쿠버네티스와 도커는 어떤 관계야?", "하이퍼바이저는 무슨 역할을 해?"]
@@ -145,13 +146,6 @@ def report(what: str, idle: list[float], during: list[float], errors: list[str])
     print(f"  questions (2 clients): idle p95 {percentile(idle, 95):.0f} ms; meanwhile {len(during)} answered, "
           f"p95 {percentile(during, 95):.0f} ms = {ratio:.2f}x (target <= 2x), max {max(during):.0f} ms, "
           f"{len(errors)} errors")  # fmt: skip
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 if __name__ == "__main__":

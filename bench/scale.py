@@ -26,7 +26,8 @@ from pathlib import Path
 import httpx
 
 from bench.bare_encode import BareEncoder
-from bench.latency import peak_rss_mib, percentile, stop
+from bench.latency import percentile, stop
+from bench.memory import peak_rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPICS = {
