@@ -15,6 +15,8 @@ from backend.models import Hit, NoteFilter
 
 Fusion = Literal["convex", "rrf", "dense", "bm25"]
 CANDIDATES = 50
+COARSE_FROM = 4_000  # passages; below this an exact scan is as quick as the two passes of DenseIndex
+OVERSAMPLE = 3  # candidates from the int8 pass per passage wanted
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,60 @@ def _top(scores: np.ndarray, n: int) -> list[int]:
     return [int(r) for r in ordered if scores[r] > 0]
 
 
+class DenseIndex:
+    """The n passages whose vectors have the largest inner product with a query's, with that product.
+
+    From COARSE_FROM passages on, a first pass reads int8 copies of the vectors (half of what the
+    fp16 scan reads) for OVERSAMPLE × n candidates, and the stored vectors score those exactly
+    (faiss IndexRefine). Same passages, same scores: for 2,390 KorQuAD questions over 25,486
+    passages (KorQuAD and bench.scale notes, real e5 vectors) not one of the exact top 50 was missed.
+    The scan takes 0.24 instead of 0.38 ms and evicts less of the encoder from the CPU caches
+    between two questions (bench.scale prints /api/ask at 10,000 notes against one note).
+    """
+
+    def __init__(self, vectors: faiss.Index) -> None:
+        self.vectors = vectors
+        self._scale = 1.0  # int8 codes hold vector * scale; queries are scaled alike
+        self._coarse: faiss.Index | None = None
+        self._search_index = vectors
+        if vectors.ntotal >= COARSE_FROM:
+            self._coarse, self._scale = _int8_copies(vectors)
+            self._search_index = faiss.IndexRefine(self._coarse, vectors)  # holds no reference: kept above
+            self._search_index.k_factor = OVERSAMPLE
+
+    @property
+    def uses_int8_copies(self) -> bool:
+        return self._coarse is not None
+
+    def search(self, query_vector: np.ndarray, n: int, rows: np.ndarray | None = None) -> dict[int, float]:
+        """Row -> inner product of the best n rows (of `rows` only, when given), best first."""
+        query = query_vector.reshape(1, -1).astype(np.float32) * self._scale
+        params = selected = None
+        if rows is not None:
+            selected = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+            refined = {"k_factor": OVERSAMPLE, "base_index_params": selected}  # k_factor is not inherited
+            params = selected if self._coarse is None else faiss.IndexRefineSearchParameters(**refined)
+        scores, found = self._search_index.search(query, n, params=params)
+        return {int(r): float(s) / self._scale for r, s in zip(found[0], scores[0]) if r >= 0}
+
+
+def _int8_copies(vectors: faiss.Index, block: int = 2048) -> tuple[faiss.Index, float]:
+    """The vectors scaled so that their largest component is 127, as int8 codes, and that scale;
+    built in blocks (23 ms for 25,000 passages, no full-size temporary copies)."""
+    n = vectors.ntotal
+    blocks = range(0, n, block)
+    largest = max(float(np.abs(vectors.reconstruct_n(start, min(block, n - start))).max()) for start in blocks)
+    scale = 127.0 / max(largest, 1e-6)
+    int8 = faiss.ScalarQuantizer.QT_8bit_direct_signed
+    coarse = faiss.IndexScalarQuantizer(vectors.d, int8, faiss.METRIC_INNER_PRODUCT)
+    for start in blocks:
+        x = vectors.reconstruct_n(start, min(block, n - start))
+        x *= scale
+        np.rint(x, out=x)  # the codec floors and wraps around: round and clip first
+        coarse.add(np.clip(x, -127, 127, out=x))
+    return coarse, scale
+
+
 class HybridRetriever:
     """Search one loaded index generation; immutable, so it can serve while another is built."""
 
@@ -66,6 +122,7 @@ class HybridRetriever:
         self.fusion = fusion or FusionConfig()
         # built here, in the reindex or start-up thread, so no query pays for it (~2 ms per 1,000 terms)
         self.loanwords = LoanwordIndex(index.bm25.vocabulary if self.fusion.loanwords else ())
+        self.dense = DenseIndex(index.vectors)
 
     @property
     def size(self) -> int:
@@ -93,7 +150,7 @@ class HybridRetriever:
         spellings = self._spellings(query, terms) if self.fusion.loanwords else {}
         idf.update((s, self.idf(s)) for found in spellings.values() for s in found)
         n = min(self.size if rows is None else len(rows), max(CANDIDATES, top_k))
-        dense = self._dense(query_vector, n, rows)
+        dense = self.dense.search(query_vector, n, rows)
         keyword = self._keyword(terms + tuple(s for found in spellings.values() for s in found))
         if rows is not None:  # only the admitted notes may score
             admitted = np.zeros_like(keyword)
@@ -125,11 +182,6 @@ class HybridRetriever:
 
     def _document_frequency(self, term: str) -> int:
         return self.index.bm25.document_frequency(term)
-
-    def _dense(self, query_vector: np.ndarray, n: int, rows: np.ndarray | None = None) -> dict[int, float]:
-        params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
-        scores, found = self.index.vectors.search(query_vector.reshape(1, -1).astype(np.float32), n, params=params)
-        return {int(r): float(s) for r, s in zip(found[0], scores[0]) if r >= 0}
 
     def _keyword(self, terms: tuple[str, ...]) -> np.ndarray:
         return self.index.bm25.scores(list(terms))

@@ -4,8 +4,12 @@ import os
 import subprocess
 import sys
 
+import faiss
+import numpy as np
+
+from backend.index import new_vector_index
 from backend.library import NotesLibrary
-from backend.search import FusionConfig
+from backend.search import COARSE_FROM, DenseIndex, FusionConfig
 from tests.conftest import make_settings
 from tests.fakes import HashingEmbedder
 
@@ -77,3 +81,30 @@ def test_faiss_scans_a_question_on_one_thread():
     probe = "import backend.search, faiss; print(faiss.omp_get_max_threads())"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
     assert result.stdout.strip() == "1"
+
+
+def test_dense_index_over_int8_copies_finds_the_exact_passages_and_scores():
+    """From COARSE_FROM passages on, int8 copies choose the candidates and the stored vectors score
+    them: the same passages and scores as an exact scan, with or without a note filter. (Real e5
+    vectors: the same top 50 for 2,390 KorQuAD questions over 25,000 passages, see DenseIndex.)"""
+    rng = np.random.default_rng(3)
+    d = 384
+    x = rng.normal(0, 1, (COARSE_FROM + 500, d)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    queries = x[rng.choice(len(x), 30)] + rng.normal(0, 0.05, (30, d)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    stored = new_vector_index(d)
+    stored.add(x)
+    dense = DenseIndex(stored)
+    assert dense.uses_int8_copies
+    small = new_vector_index(d)
+    small.add(x[: COARSE_FROM - 1])
+    assert not DenseIndex(small).uses_int8_copies
+    every_third = np.arange(0, len(x), 3)
+    for rows in (None, every_third):
+        params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+        for q in queries:
+            exact_scores, exact_rows = stored.search(q[None], 10, params=params)
+            found = dense.search(q, 10, rows)
+            assert list(found) == exact_rows[0].tolist()
+            assert np.allclose(list(found.values()), exact_scores[0], atol=1e-5)
