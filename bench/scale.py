@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from bench.bare_encode import BareEncoder
-from bench.latency import percentile, stop
+from bench.latency import KeepAlive, percentile, stop
 from bench.memory import peak_rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,16 +157,20 @@ def ask_times(
     process would evict the other's model from the CPU caches and both would slow down alike)."""
     times: list[list[float]] = [[], []]
     inside: list[list[float]] = [[], []]
-    with httpx.Client(timeout=60) as client:
+    clients = [KeepAlive(port) for port in ports]  # as bench.latency: the server's time, not httpx's
+    try:
         for start in range(0, len(questions), block):
-            for side, port in enumerate(ports):
+            for side, client in enumerate(clients):
                 for q in questions[start : start + 2]:  # warm-up: the other process had the caches
-                    client.post(f"http://127.0.0.1:{port}/api/ask", json={"question": q + " "})
+                    client.post("/api/ask", {"question": q + " "})
                 for q in questions[start : start + block]:
                     started = time.perf_counter()
-                    response = client.post(f"http://127.0.0.1:{port}/api/ask", json={"question": q})
+                    answer = client.post("/api/ask", {"question": q})
                     times[side].append((time.perf_counter() - started) * 1000)
-                    inside[side].append(response.raise_for_status().json()["took_ms"])
+                    inside[side].append(answer["took_ms"])
+    finally:
+        for client in clients:
+            client.close()
     return times, inside
 
 
