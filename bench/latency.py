@@ -25,8 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -37,11 +38,24 @@ from bench.memory import peak_rss_mib
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "data" / "models"
 TYPICAL_TORCH_QUERY_MS = (10.0, 80.0)
-# Questions each of the API and the bare encoders answers before the next one's turn, after two
-# warm-ups: one question each in turn leaves every process to find its model evicted from the CPU
-# caches by the one before (the API measured 7.1 ms cold against 5.5 ms warm), which falls on
-# whichever comes after the largest; in blocks each runs warm and all see the same minutes.
+# Questions each side answers before the next one's turn, after two warm-ups: one question each
+# in turn leaves every process to find its model evicted from the CPU caches by the one before (the
+# API measured 7.1 ms cold against 5.5 ms warm), which falls on whichever comes after the largest;
+# in blocks each runs warm and all see the same minutes of the machine.
 BLOCK = 15
+T = TypeVar("T")
+
+
+def in_turns(sides: Sequence[Callable[[str], T]], questions: list[str], block: int = BLOCK) -> list[list[T]]:
+    """What each side returned for every question, the sides taking turns in blocks (see BLOCK)."""
+    results: list[list[T]] = [[] for _ in sides]
+    for start in range(0, len(questions), block):
+        chunk = questions[start : start + block]
+        for returned, side in zip(results, sides):
+            for q in chunk[:2]:  # warm-up: the process before had the caches
+                side(q + " ")
+            returned.extend(side(q) for q in chunk)
+    return results
 
 
 def timed(call: Callable[[], object]) -> float:
@@ -119,7 +133,6 @@ def main() -> None:
     questions = [q.question for q in load_devset(ROOT / "tests" / "data" / "devset.json").questions]
     url = f"http://127.0.0.1:{args.port}"
     torch_bare, served_bare = BareEncoder("torch", args.threads), BareEncoder(args.backend, args.threads)
-    ask_ms, httpx_ms, history_ms, torch_ms, served_ms = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(ROOT / "corpus", Path(tmp) / "corpus")
         api, cold = start_api(Path(tmp), args.port, args.backend, args.threads)
@@ -129,26 +142,14 @@ def main() -> None:
         turns = [{"question": q, "answer": "노트의 답 " * 20} for q in questions[:10]]
         client, keep_alive = httpx.Client(timeout=60), KeepAlive(args.port)
         try:
-            measured = {
-                "torch": (torch_ms, lambda q: torch_bare.ask({"query": q})["ms"]),
-                "served": (served_ms, lambda q: served_bare.ask({"query": q})["ms"]),
-                "ask": (ask_ms, lambda q: timed(lambda: keep_alive.post("/api/ask", {"question": q}))),
-                "httpx": (
-                    httpx_ms,
-                    lambda q: timed(lambda: client.post(f"{url}/api/ask", json={"question": q}).raise_for_status()),
-                ),
-                "history": (
-                    history_ms,
-                    lambda q: timed(lambda: keep_alive.post("/api/ask", {"question": q, "history": turns})),
-                ),
-            }
-            for _ in range(args.rounds):
-                for start in range(0, len(questions), BLOCK):  # each in turn, warm: see BLOCK
-                    block = questions[start : start + BLOCK]
-                    for times, measure in measured.values():
-                        for q in block[:2]:
-                            measure(q + " ")
-                        times.extend(measure(q) for q in block)
+            sides = (
+                lambda q: torch_bare.ask({"query": q})["ms"],
+                lambda q: served_bare.ask({"query": q})["ms"],
+                lambda q: timed(lambda: keep_alive.post("/api/ask", {"question": q})),
+                lambda q: timed(lambda: client.post(f"{url}/api/ask", json={"question": q}).raise_for_status()),
+                lambda q: timed(lambda: keep_alive.post("/api/ask", {"question": q, "history": turns})),
+            )
+            torch_ms, served_ms, ask_ms, httpx_ms, history_ms = in_turns(sides, questions * args.rounds)
             rss = peak_rss_mib(api.pid)
         finally:
             client.close()

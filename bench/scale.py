@@ -22,12 +22,13 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from bench.bare_encode import BareEncoder
-from bench.latency import KeepAlive, percentile, stop
+from bench.latency import KeepAlive, in_turns, percentile, stop
 from bench.memory import peak_rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,26 +153,24 @@ def ask_times(
     ports: tuple[int, int], questions: list[str], block: int = BLOCK
 ) -> tuple[list[list[float]], list[list[float]]]:
     """Milliseconds per question over HTTP and inside the server (its took_ms), for two servers
-    asked in alternate blocks of the same questions: both see the machine at the same minutes, so
-    a busier minute cannot make up a ratio, and each block runs warm (question by question, each
-    process would evict the other's model from the CPU caches and both would slow down alike)."""
-    times: list[list[float]] = [[], []]
-    inside: list[list[float]] = [[], []]
+    taking turns in blocks of the same questions (bench.latency.in_turns): both see the machine at
+    the same minutes, so a busier minute cannot make up a ratio, and each block runs warm."""
     clients = [KeepAlive(port) for port in ports]  # as bench.latency: the server's time, not httpx's
+
+    def asker(client: KeepAlive) -> Callable[[str], tuple[float, float]]:
+        def ask(q: str) -> tuple[float, float]:
+            started = time.perf_counter()
+            answer = client.post("/api/ask", {"question": q})
+            return (time.perf_counter() - started) * 1000, answer["took_ms"]
+
+        return ask
+
     try:
-        for start in range(0, len(questions), block):
-            for side, client in enumerate(clients):
-                for q in questions[start : start + 2]:  # warm-up: the other process had the caches
-                    client.post("/api/ask", {"question": q + " "})
-                for q in questions[start : start + block]:
-                    started = time.perf_counter()
-                    answer = client.post("/api/ask", {"question": q})
-                    times[side].append((time.perf_counter() - started) * 1000)
-                    inside[side].append(answer["took_ms"])
+        per_side = in_turns([asker(client) for client in clients], questions, block)
     finally:
         for client in clients:
             client.close()
-    return times, inside
+    return [[t for t, _ in side] for side in per_side], [[i for _, i in side] for side in per_side]
 
 
 def report_blocks(large: list[float], small: list[float], block: int = BLOCK) -> None:
