@@ -58,20 +58,24 @@ MARKDOWN = {"text/markdown": {"schema": {"type": "string", "format": "binary"}}}
 
 
 @router.post("/ask", response_model=AskResponse, dependencies=reads, responses=ERRORS)
-def ask(body: AskRequest, library: LibraryDep) -> AskResponse:
+async def ask(body: AskRequest, library: LibraryDep) -> AskResponse:
     """Answer a question from the notes: quoted sentences with [n] markers and the cited passages.
 
     `confidence` says how sure the service is that the notes cover the question. When `found` is
     false the answer says the notes may not cover it and `related` holds the closest passages.
     """
-    answer = library.ask(body.question, body.top_k, history=body.turns(), note_filter=body.note_filter())
+    # async, the work on a worker thread: for a plain `def` route FastAPI also checks the response
+    # on a worker thread, a second hand-off per question
+    answer = await run_in_threadpool(
+        library.ask, body.question, body.top_k, history=body.turns(), note_filter=body.note_filter()
+    )
     return AskResponse.of(answer)
 
 
 @router.post("/search", response_model=SearchResponse, dependencies=reads, responses=ERRORS)
-def search(body: SearchRequest, library: LibraryDep) -> SearchResponse:
+async def search(body: SearchRequest, library: LibraryDep) -> SearchResponse:
     """The passages that best match a query (hybrid dense + Korean keyword ranking)."""
-    result, took = library.search(body.query, body.top_k, body.note_filter())
+    result, took = await run_in_threadpool(library.search, body.query, body.top_k, body.note_filter())  # as ask
     return SearchResponse(results=[CitedPassage.of(n, h) for n, h in enumerate(result.hits, 1)], took_ms=round(took, 1))
 
 
