@@ -126,6 +126,9 @@ class KoreanAnalyzer:
         self._without_corpus_words = MorphemeSet(self._kiwi, corpus_words) if corpus_words else None
         # a question is analysed to resolve it and again to search it: remember the recent ones
         self.classified_terms = lru_cache(maxsize=1024)(self._classified_terms)
+        # a question's terms and its compounds come from one analysis (Kiwi: ~0.1 ms a question);
+        # a few entries only, as indexing analyses every sentence through here too
+        self._tokens = lru_cache(maxsize=16)(self._kiwi.tokenize)
         self._kiwi.tokenize("준비")  # Kiwi compiles its dictionary on first use: pay it here, not in a query
 
     @staticmethod
@@ -152,8 +155,7 @@ class KoreanAnalyzer:
                     name = (part.isdigit() or korean_text) and canonical == (part,)
                     kind = NAME if name else NOUN if korean_text or canonical != (part,) else WORD  # English: untagged
                     terms.extend((t, kind) for t in canonical)
-        tokens = self._kiwi.tokenize(text)
-        for token in tokens:
+        for token in self._tokens(text):
             if token.tag not in KEPT_TAGS or token.tag in ("SL", "SN"):  # Latin and numbers: taken above
                 continue
             form = token.form
@@ -169,7 +171,7 @@ class KoreanAnalyzer:
 
     def compounds(self, text: str) -> list[tuple[str, ...]]:
         """Nouns Kiwi split but the text writes as one word (엔진엑스 -> 엔진, 엑스): loanword candidates."""
-        tokens = self._kiwi.tokenize(normalize_text(text))
+        tokens = self._tokens(normalize_text(text))
         joined: list[tuple[str, ...]] = []
         run: list = []
         for token in [*tokens, None]:
