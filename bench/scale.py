@@ -155,7 +155,7 @@ def ask_times(
     """Milliseconds per question over HTTP and inside the server (its took_ms), for two servers
     taking turns in blocks of the same questions (bench.latency.in_turns): both see the machine at
     the same minutes, so a busier minute cannot make up a ratio, and each block runs warm."""
-    clients = [KeepAlive(port) for port in ports]  # as bench.latency: the server's time, not httpx's
+    clients = [KeepAlive(port) for port in ports]  # as bench.latency
 
     def asker(client: KeepAlive) -> Callable[[str], tuple[float, float]]:
         def ask(q: str) -> tuple[float, float]:
