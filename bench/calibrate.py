@@ -24,15 +24,17 @@ import math
 import random
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
 
+from backend.answer import compose_answer
 from backend.confidence import ConfidenceModel, Evidence
 from backend.embedding import create_embedder
-from backend.evaluation import QuestionSet, answers_lines, first_rank, load_devset, load_vault
+from backend.evaluation import DevQuestion, QuestionSet, answers_lines, first_rank, load_devset, load_vault
 from backend.library import NotesLibrary
 from backend.search import FusionConfig
 from backend.settings import Settings
@@ -54,6 +56,8 @@ class Row:
     rank: int | None  # rank of the answering passage among the top 10 searched
     evidence: Evidence
     note: str = ""  # the answering note
+    quotes: bool | None = None  # the composed answer quotes a line that answers (None: lines unknown)
+    other_note: bool | None = None  # the composed answer quotes a sentence of a note that does not answer
 
 
 class CachedQueries:
@@ -106,24 +110,33 @@ def open_library(corpus: list[Path], folder: Path, embedder, fusion: FusionConfi
     return library
 
 
-def rows_of(library: NotesLibrary, questions, is_answer) -> list[Row]:
+def rows_of(
+    library: NotesLibrary, questions, is_answer, note_of: Callable[[DevQuestion], str] | None = None
+) -> list[Row]:
+    """One row per question; with `note_of` (the answering note, when answers are known by line)
+    also what the answer composed from the search quotes."""
     rows = []
     for q in questions:
         result, evidence = library.examine(q.question, 10)
         rank = first_rank([h.chunk for h in result.hits], is_answer(q)) if q.lines else None
         kind = "in" if q.lines else q.kind or "out"
-        rows.append(Row(q.question, bool(q.lines), kind, rank, evidence, q.note))
+        quotes = other_note = None
+        if note_of is not None and q.lines:
+            answer = compose_answer(q.question, result, 1.0, found=True)
+            quoted = {(c.hit.chunk.note, line) for c in answer.citations for line in c.highlight_lines}
+            note = note_of(q)
+            quotes = any((note, line) in quoted for line in q.lines)
+            other_note = any(n != note for n, _line in quoted)
+        rows.append(Row(q.question, bool(q.lines), kind, rank, evidence, q.note, quotes, other_note))
     return rows
 
 
 def vault_rows(qset: QuestionSet, embedder, fusion: FusionConfig) -> list[Row]:
     library = open_library(list(qset.corpus), CACHE / qset.name, embedder, fusion, Settings().chunk_chars)
-    return rows_of(library, qset.questions, lambda q: answers_lines(q.note, q.lines))
+    return rows_of(library, qset.questions, lambda q: answers_lines(q.note, q.lines), lambda q: q.note)
 
 
 def korquad_rows(seed: int, embedder, fusion: FusionConfig) -> list[Row]:
-    from backend.evaluation import DevQuestion
-
     data = json.loads(KORQUAD.read_text(encoding="utf-8"))
     articles, asked = sample(data, 30, 300, seed)
     titles = {a["title"] for a in articles}
@@ -156,7 +169,9 @@ def gather(fusion: FusionConfig, use_korquad: bool) -> dict[str, list[Row]]:
         sets[qset.name] = vault_rows(qset, embedder, fusion)
     devset = load_devset(ROOT / "tests" / "data" / "devset.json")
     library = open_library([SEED_NOTE], CACHE / "devset", embedder, fusion, Settings().chunk_chars)
-    sets["devset"] = rows_of(library, devset.questions, lambda q: answers_lines(devset.note, q.lines))
+    sets["devset"] = rows_of(
+        library, devset.questions, lambda q: answers_lines(devset.note, q.lines), lambda q: devset.note
+    )
     for half in ("dev", "test"):  # the Docker note's questions inside each vault, on their own
         rows = [r for r in sets[f"vault-{half}"] if r.note == SEED_NOTE.name]
         sets[f"docker-{half}"] = rows
@@ -209,7 +224,7 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
     print(f"{model}")
     print(
         f"{'set':<12} {'in':>4} {'answered':>9} {'refused@3':>9} {'ask@1':>6} {'ask@3':>6} {'search@1':>8} "
-        f"{'search@3':>8} {'out':>4} {'near ans':>8} {'far ans':>7} {'other ans':>9}"
+        f"{'search@3':>8} {'out':>4} {'near ans':>8} {'far ans':>7} {'other ans':>9} {'quotes':>7} {'off-note':>8}"
     )
     for name, rows in sets.items():
         found = {id(r): model.confidence(r.evidence) >= model.threshold for r in rows}
@@ -221,6 +236,10 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
         def answered(selected: list[Row], found=found) -> str:
             return f"{sum(found[id(r)] for r in selected)}/{len(selected)}" if selected else "-"
 
+        def quoted(selected: list[Row], field: str = "quotes") -> str:
+            known = [getattr(r, field) for r in selected if getattr(r, field) is not None]
+            return f"{sum(known)}/{len(known)}" if known else "-"
+
         print(
             f"{name:<12} {len(inside):>4} {answered(inside):>9} "
             f"{sum(not found[id(r)] for r in top3)}/{len(top3):<7} "
@@ -228,13 +247,16 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
             f"{sum(found[id(r)] for r in top3) / n:6.3f} "
             f"{sum(r.rank == 1 for r in inside) / n:8.3f} {len(top3) / n:8.3f} {len(out):>4} "
             f"{answered([r for r in out if r.kind == 'near']):>8} {answered([r for r in out if r.kind == 'far']):>7} "
-            f"{answered([r for r in out if r.kind in ('korquad', 'out')]):>9}"
+            f"{answered([r for r in out if r.kind in ('korquad', 'out')]):>9} "
+            f"{quoted(top3):>7} {quoted(inside, 'other_note'):>8}"
         )
     print("answered = found (in the out-of-scope columns, answered is a mistake); refused@3 = not found although")
     print("search ranks the passage in the top 3;")
     print(
         "ask@k = found and the passage among the first k citations; docker-* = the Docker note's questions of a vault"
     )
+    print("quotes = the answer text quotes a line that answers (of the questions whose passage ranks in the top 3);")
+    print("off-note = answers that quote a sentence of a note that does not answer the question")
     for name in ("vault-dev", "vault-test"):
         for r in sets.get(name, []):
             confidence = model.confidence(r.evidence)

@@ -2,6 +2,7 @@
 
 import re
 
+import backend.answer as answer_module
 from backend.answer import compose_answer
 from backend.library import NotesLibrary
 from tests.conftest import make_settings
@@ -21,11 +22,14 @@ FAQ = """# 백업 FAQ
 """
 
 
-def library_with(tmp_path, analyzers, text: str | None) -> NotesLibrary:
+def library_with(tmp_path, analyzers, text: str | None, **others: str) -> NotesLibrary:
+    """A library over backup.md holding `text` and a note <name>.md for each of `others`."""
     settings = make_settings(tmp_path)
     (settings.corpus_dir / "docker-vm-kubernetes.md").unlink()
     if text is not None:
         (settings.corpus_dir / "backup.md").write_text(text, encoding="utf-8")
+    for name, other in others.items():
+        (settings.corpus_dir / f"{name}.md").write_text(other, encoding="utf-8")
     library = NotesLibrary(settings, HashingEmbedder(), analyzers=analyzers)
     library.open()
     return library
@@ -46,6 +50,16 @@ def test_answer_quotes_sentences_with_markers_and_highlights_only_quoted_lines(t
     for c in answer.citations:
         assert all(c.hit.chunk.start_line <= line <= c.hit.chunk.end_line for line in c.highlight_lines)
     assert "고장 난다" in answer.text
+
+
+def test_answer_quotes_another_note_only_when_it_matches_nearly_as_well(tmp_path, analyzers, monkeypatch):
+    running = "# 달리기\n\n## 부상\n\n무릎이 아프면 일주일 쉰다. 고장 난 신발은 버린다.\n"
+    library = library_with(tmp_path, analyzers, FAQ, running=running)
+    answer = compose(library, "디스크가 고장 나면 어떻게 해?", found=True)
+    assert [c.hit.chunk.note for c in answer.citations[:2]] == ["backup.md", "running.md"]
+    assert "고장 난다" in answer.text and "신발" not in answer.text  # one shared word: cited, not quoted
+    monkeypatch.setattr(answer_module, "OTHER_NOTE_SHARE", 0.0)
+    assert "신발" in compose(library, "디스크가 고장 나면 어떻게 해?", found=True).text  # what it was before
 
 
 def test_answer_yes_no_question_leads_with_the_notes_own_verdict(tmp_path, analyzers):
