@@ -19,10 +19,10 @@ from backend.search import SearchResult
 
 MAX_SENTENCES = 4
 QUOTED_PASSAGES = 3  # sentences are quoted from the top passages only
-# A sentence of another note than the best passage's is quoted only if it shares this much of the
-# best sentence's weight: one common word ("먹다", "파일") no longer pulls a running diet into an
-# answer about Docker (bench.calibrate "off-note": 14 -> 9 of 61 development answers, none of them
-# losing its answering line; frozen half 19 -> 8 of 59, two of 56 losing it).
+# A sentence of another note than the best passage's is quoted only if it scores this share of the
+# best sentence: one common word ("먹다", "파일") no longer pulls a running diet into an answer about
+# Docker (bench.calibrate "off-note": 14 -> 9 of 61 development answers, none of them losing its
+# answering line; frozen half 19 -> 8 of 59, two of 56 losing it). Its passage is still cited.
 OTHER_NOTE_SHARE = 0.7
 RELATED = 3  # passages shown under an answer that was not found
 
@@ -115,7 +115,7 @@ def compose_answer(question: str, result: SearchResult, confidence: float, *, fo
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     if scored:
         best, note = scored[0][0], result.hits[0].chunk.note
-        scored = [s for s in scored if result.hits[s[1]].chunk.note == note or s[0] >= OTHER_NOTE_SHARE * best]
+        scored = [i for i in scored if result.hits[i[1]].chunk.note == note or i[0] >= OTHER_NOTE_SHARE * best]
     chosen = sorted(scored[: max(MAX_SENTENCES - len(parts), 0)], key=lambda item: (item[1], item[2]))
     for _score, n, _position, sentence in chosen:
         take(n, sentence)

@@ -8,8 +8,8 @@
 Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev     tests/data/vaults/dev: 4 notes + questions in other words than the notes   (fits)
   vault-test    tests/data/vaults/test: 4 other notes, frozen                              (reported only)
-  vault-everyday tests/data/vaults/everyday: a recipe, car insurance, year-end tax: subjects
-                the general topics also name, written after the fit                        (reported only)
+  vault-everyday  tests/data/vaults/everyday: a recipe, car insurance, year-end tax, subjects
+                the general topics also name; written after the fit                        (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   korquad-13/7  KorQuAD 1.0 dev: 30 articles, 300 questions from them, 300 from others   (fit)
   korquad-21/42 the same with other seeds                                                  (reported only)
@@ -226,7 +226,7 @@ def fit(sets: dict[str, list[Row]]) -> ConfidenceModel:
 def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
     print(f"{model}")
     print(
-        f"{'set':<12} {'in':>4} {'answered':>9} {'refused@3':>9} {'ask@1':>6} {'ask@3':>6} {'search@1':>8} "
+        f"{'set':<14} {'in':>4} {'answered':>9} {'refused@3':>9} {'ask@1':>6} {'ask@3':>6} {'search@1':>8} "
         f"{'search@3':>8} {'out':>4} {'near ans':>8} {'far ans':>7} {'other ans':>9} {'quotes':>7} {'off-note':>8}"
     )
     for name, rows in sets.items():
@@ -244,7 +244,7 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
             return f"{sum(known)}/{len(known)}" if known else "-"
 
         print(
-            f"{name:<12} {len(inside):>4} {answered(inside):>9} "
+            f"{name:<14} {len(inside):>4} {answered(inside):>9} "
             f"{sum(not found[id(r)] for r in top3)}/{len(top3):<7} "
             f"{sum(found[id(r)] and r.rank == 1 for r in inside) / n:6.3f} "
             f"{sum(found[id(r)] for r in top3) / n:6.3f} "
