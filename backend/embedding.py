@@ -24,6 +24,12 @@ MAX_TOKENS = 512
 # caches: on this 2-core machine, int8 ONNX Runtime embeds 41 KorQuAD passages/s at 512 tokens
 # against 15 at 4,096 (fp32: 23 against 9); a longer passage goes alone.
 BATCH_TOKENS = 512
+# The int8 export quantises its activations per call, over the whole batch, so a passage's vector
+# would depend on the passages embedded beside it: the same notes indexed all at once or one by one
+# gave vectors 0.995-0.997 apart, confidences up to 0.26 apart and one answer in 85 flipped between
+# found and not found. One passage per call makes a vector a function of its text, as a question's
+# is; KorQuAD passages embed as fast (37.8 against 34.1/s), short note passages 10% slower.
+ONE_AT_A_TIME = 0
 OPENVINO_REQUIREMENT = "openvino==2026.4.1"  # optional: NOTES_EMBEDDING_BACKEND=openvino
 
 log = logging.getLogger(__name__)
@@ -115,8 +121,9 @@ class OnnxEmbedder:
 
     Mean pooling over the attention mask and L2 normalisation, as the sentence-transformers
     folder does; 'query: ' and 'passage: ' prompts. Passages are sorted by length and batched up to
-    `batch_tokens` tokens, so a batch pads little and its memory stays bounded. Queries and
-    passages run on threads of their own, each with `threads` inference threads (one session).
+    `batch_tokens` tokens, so a batch pads little and its memory stays bounded (ONE_AT_A_TIME: a
+    passage per call, for the int8 export). Queries and passages run on threads of their own, each
+    with `threads` inference threads (one session).
     """
 
     def __init__(
@@ -187,7 +194,7 @@ class OnnxEmbedder:
         """Consecutive runs of `order` (sorted by length) whose padded size stays within the budget."""
         batch: list[int] = []
         for i in order:
-            if batch and lengths[i] * (len(batch) + 1) > self._batch_tokens:
+            if batch and (self._batch_tokens == ONE_AT_A_TIME or lengths[i] * (len(batch) + 1) > self._batch_tokens):
                 yield batch
                 batch = []
             batch.append(i)
@@ -255,5 +262,6 @@ def create_embedder(settings: Settings) -> Embedder:
     export_onnx(path)
     if settings.embedding_backend == "openvino":  # fp32: OpenVINO runs the int8 export slower (bench.openvino)
         return OnnxEmbedder(path, "fp32", runtime="openvino", threads=threads)
-    precision = "fp32" if settings.embedding_backend == "onnx-fp32" else "int8"
-    return OnnxEmbedder(path, precision, threads=threads)
+    if settings.embedding_backend == "onnx-fp32":
+        return OnnxEmbedder(path, "fp32", threads=threads)
+    return OnnxEmbedder(path, "int8", threads=threads, batch_tokens=ONE_AT_A_TIME)

@@ -3,6 +3,7 @@
 import httpx
 import pytest
 
+from backend.library import NotesLibrary
 from backend.main import create_app
 from tests.conftest import LiveServer, free_port, make_settings
 
@@ -72,3 +73,25 @@ def test_note_added_on_disk_is_cited_after_reindex(server):
     assert body["found"] and body["citations"][0]["note"] == "backup.md"
     assert body["confidence"] >= 0.5 > before["confidence"]
     assert ask(live.url, "복구 연습은 얼마나 자주 해야 해?")["citations"][0]["note"] == "backup.md"
+
+
+def test_the_same_notes_give_the_same_vectors_and_answers_in_whatever_order_they_were_indexed(
+    tmp_path, real_embedder, analyzers
+):
+    all_at_once, one_by_one = make_settings(tmp_path / "a"), make_settings(tmp_path / "b")
+    for name, text in (("podman.md", PODMAN), ("backup.md", BACKUP)):
+        (all_at_once.corpus_dir / name).write_text(text, encoding="utf-8")
+    first = NotesLibrary(all_at_once, real_embedder, analyzers=analyzers)
+    first.open()
+    second = NotesLibrary(one_by_one, real_embedder, analyzers=analyzers)
+    second.open()
+    for name, text in (("podman.md", PODMAN), ("backup.md", BACKUP)):  # each embedded beside other passages
+        (one_by_one.corpus_dir / name).write_text(text, encoding="utf-8")
+        second.reindex(wait=True)
+    a, b = first.retriever.index, second.retriever.index
+    vectors_b = {r.chunk.search_text: b.vectors.reconstruct(row) for row, r in enumerate(b.records)}
+    assert sorted(vectors_b) == sorted(r.chunk.search_text for r in a.records)
+    for row, record in enumerate(a.records):  # fp16 storage rounds at ~1e-4; a batch-mate moved them by ~5e-3
+        assert float(a.vectors.reconstruct(row) @ vectors_b[record.chunk.search_text]) > 0.9998
+    for question in ("포드맨은 데몬이 있어?", "백업 사본은 몇 개 둬?", "도커는 VM보다 항상 좋은가?"):
+        assert first.ask(question, 3).confidence == pytest.approx(second.ask(question, 3).confidence, abs=2e-3)
