@@ -28,7 +28,7 @@ BATCH_TOKENS = 512
 # would depend on the passages embedded beside it: the same notes indexed all at once or one by one
 # gave vectors 0.995-0.997 apart, confidences up to 0.26 apart and one answer in 85 flipped between
 # found and not found. One passage per call makes a vector a function of its text, as a question's
-# is; KorQuAD passages embed as fast (37.8 against 34.1/s), short note passages 10% slower.
+# is; KorQuAD passages embed as fast (39-40 against 38-40/s), short note passages 10% slower.
 ONE_AT_A_TIME = 0
 OPENVINO_REQUIREMENT = "openvino==2026.4.1"  # optional: NOTES_EMBEDDING_BACKEND=openvino
 

@@ -85,7 +85,7 @@ def test_the_same_notes_give_the_same_vectors_and_answers_in_whatever_order_they
     first.open()
     second = NotesLibrary(one_by_one, real_embedder, analyzers=analyzers)
     second.open()
-    for name, text in (("podman.md", PODMAN), ("backup.md", BACKUP)):  # each embedded beside other passages
+    for name, text in (("podman.md", PODMAN), ("backup.md", BACKUP)):  # one note per reindex
         (one_by_one.corpus_dir / name).write_text(text, encoding="utf-8")
         second.reindex(wait=True)
     a, b = first.retriever.index, second.retriever.index
