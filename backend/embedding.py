@@ -29,7 +29,7 @@ BATCH_TOKENS = 512
 # gave vectors 0.995-0.997 apart, confidences up to 0.26 apart and one answer in 85 flipped between
 # found and not found. One passage per call makes a vector a function of its text, as a question's
 # is; KorQuAD passages embed as fast (39-40 against 38-40/s), short note passages 10% slower.
-ONE_AT_A_TIME = 0
+ONE_AT_A_TIME = 0  # a budget that no passage shares: every batch holds one
 OPENVINO_REQUIREMENT = "openvino==2026.4.1"  # optional: NOTES_EMBEDDING_BACKEND=openvino
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ class OnnxEmbedder:
         """Consecutive runs of `order` (sorted by length) whose padded size stays within the budget."""
         batch: list[int] = []
         for i in order:
-            if batch and (self._batch_tokens == ONE_AT_A_TIME or lengths[i] * (len(batch) + 1) > self._batch_tokens):
+            if batch and lengths[i] * (len(batch) + 1) > self._batch_tokens:
                 yield batch
                 batch = []
             batch.append(i)
