@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,7 +34,7 @@ from backend.keywords import AnalyzerPool
 from backend.models import Answer, NoteFilter, ReindexReport
 from backend.notes import NoteStore, NoteVersion
 from backend.priority import background_priority
-from backend.search import FusionConfig, HybridRetriever, SearchResult
+from backend.search import FusionConfig, HybridRetriever, KeywordMatch, SearchResult
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,47 @@ class LibraryStatus:
     chunks: int
     generation: str
     reindexing: ReindexProgress | None
+
+
+@dataclass(frozen=True)
+class PendingSearch:
+    """A search whose query vector is still being computed; everything else is ready."""
+
+    query: str
+    top_k: int
+    retriever: HybridRetriever
+    rows: np.ndarray | None
+    keywords: KeywordMatch
+    vector: Future[np.ndarray]
+    started: float  # time.perf_counter() when the search began
+
+    def finish(self, vector: np.ndarray) -> SearchResult:
+        return self.retriever.search(vector, self.query, self.top_k, rows=self.rows, keywords=self.keywords)
+
+    def took_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+
+@dataclass(frozen=True)
+class PendingAnswer:
+    """A question whose search is under way; finish() with its vector composes the answer."""
+
+    question: str
+    search: PendingSearch
+    topics: TopicAnchors
+    confidence: ConfidenceModel
+    started: float  # time.perf_counter() when the question arrived
+
+    @property
+    def vector(self) -> Future[np.ndarray]:
+        return self.search.vector
+
+    def finish(self, vector: np.ndarray) -> Answer:
+        result = self.search.finish(vector)
+        confidence = self.confidence.confidence(gather_evidence(result, vector, self.topics))
+        answer = compose_answer(self.question, result, confidence, found=confidence >= self.confidence.threshold)
+        took = (time.perf_counter() - self.started) * 1000
+        return replace(answer, searched_for=self.search.query, took_ms=took)
 
 
 class NotesLibrary:
@@ -196,16 +237,26 @@ class NotesLibrary:
         )
 
     # ---- reads ---------------------------------------------------------------------------
+    # A question's vector is computed on the embedder's thread while this thread analyses its
+    # words and scores them by BM25; the API awaits the vector without a worker thread of its own.
     def search(self, query: str, top_k: int, note_filter: NoteFilter = NoteFilter()) -> tuple[SearchResult, float]:
+        pending = self.start_search(query, top_k, note_filter)
+        return pending.finish(pending.vector.result()), pending.took_ms()
+
+    def start_search(self, query: str, top_k: int, note_filter: NoteFilter = NoteFilter()) -> PendingSearch:
         started = time.perf_counter()
-        result, _vector = self._search(self.retriever, query, top_k, note_filter)
-        return result, (time.perf_counter() - started) * 1000
+        retriever = self.retriever  # one generation for the whole question
+        vector = self.embedder.submit_query(query)
+        rows = retriever.rows_for(note_filter)
+        return PendingSearch(query, top_k, retriever, rows, retriever.match_keywords(query, rows), vector, started)
 
     def examine(
         self, question: str, top_k: int, note_filter: NoteFilter = NoteFilter()
     ) -> tuple[SearchResult, Evidence]:
         """The passages found for a question and the evidence that the notes cover it."""
-        result, vector = self._search(self.retriever, question, top_k, note_filter)
+        pending = self.start_search(question, top_k, note_filter)
+        vector = pending.vector.result()
+        result = pending.finish(vector)
         return result, gather_evidence(result, vector, self.topics)
 
     def ask(
@@ -217,19 +268,21 @@ class NotesLibrary:
         note_filter: NoteFilter = NoteFilter(),
     ) -> Answer:
         """Answer a question; a follow-up is resolved against the earlier turns before it is searched."""
-        started = time.perf_counter()
-        retriever = self.retriever  # one generation for the whole question
-        searched_for = resolve(question, history, retriever.analyzer) if history else question
-        result, vector = self._search(retriever, searched_for, top_k, note_filter)
-        confidence = self.confidence.confidence(gather_evidence(result, vector, self.topics))
-        answer = compose_answer(question, result, confidence, found=confidence >= self.confidence.threshold)
-        return replace(answer, searched_for=searched_for, took_ms=(time.perf_counter() - started) * 1000)
+        pending = self.start_ask(question, top_k, history=history, note_filter=note_filter)
+        return pending.finish(pending.vector.result())
 
-    def _search(
-        self, retriever: HybridRetriever, query: str, top_k: int, note_filter: NoteFilter
-    ) -> tuple[SearchResult, np.ndarray]:
-        vector: np.ndarray = self.embedder.embed_queries([query])[0]
-        return retriever.search(vector, query, top_k, rows=retriever.rows_for(note_filter)), vector
+    def start_ask(
+        self,
+        question: str,
+        top_k: int,
+        *,
+        history: tuple[Turn, ...] = (),
+        note_filter: NoteFilter = NoteFilter(),
+    ) -> PendingAnswer:
+        started = time.perf_counter()
+        searched_for = resolve(question, history, self.retriever.analyzer) if history else question
+        search = self.start_search(searched_for, top_k, note_filter)
+        return PendingAnswer(question, search, self.topics, self.confidence, started)
 
     def notes(self) -> list[NoteInfo]:
         """The indexed notes with their title, tags and number of passages."""

@@ -49,6 +49,20 @@ class SearchResult:
         return term in record.terms or any(s in record.terms for s in self.spellings.get(term, ()))
 
 
+@dataclass(frozen=True)
+class KeywordMatch:
+    """A query's terms (with their kinds, idf and the loanword spellings the corpus writes) and the
+    BM25 score of every chunk row: all of a search that does not need the query's vector."""
+
+    terms: tuple[str, ...]
+    names: frozenset[str]
+    nouns: frozenset[str]
+    idf: dict[str, float]
+    max_idf: float
+    spellings: dict[str, tuple[str, ...]]
+    scores: np.ndarray  # empty when no row may be returned
+
+
 def _top(scores: np.ndarray, n: int) -> list[int]:
     """Rows of the n best positive scores, best first (a partial sort: the corpus may be large)."""
     n = min(n, scores.size)
@@ -135,27 +149,41 @@ class HybridRetriever:
         admitted = {p for p, n in self.index.notes.items() if note_filter.admits(p, n.tags)}
         return np.array([i for i, r in enumerate(self.index.records) if r.chunk.note in admitted], dtype=np.int64)
 
-    def search(
-        self, query_vector: np.ndarray, query: str, top_k: int, *, rows: np.ndarray | None = None
-    ) -> SearchResult:
-        """The top_k passages for a query; `rows`, when given, are the only chunk rows that may be returned."""
+    def match_keywords(self, query: str, rows: np.ndarray | None = None) -> KeywordMatch:
+        """What the query's words find; needs no vector, so it runs while the question is embedded."""
         classified = self.analyzer.classified_terms(query)
         terms = tuple(term for term, _kind in classified)
         names = frozenset(term for term, kind in classified if kind == NAME)
         nouns = frozenset(term for term, kind in classified if kind != WORD)
         idf = {t: self.idf(t) for t in terms}
         if not self.size or (rows is not None and not len(rows)):
-            return SearchResult((), (), terms, idf, names=names, nouns=nouns)
-        max_idf = self.idf("\0")
+            return KeywordMatch(terms, names, nouns, idf, 0.0, {}, np.zeros(0, dtype=np.float32))
         spellings = self._spellings(query, terms) if self.fusion.loanwords else {}
         idf.update((s, self.idf(s)) for found in spellings.values() for s in found)
+        scores = self._keyword(terms + tuple(s for found in spellings.values() for s in found))
+        if rows is not None:  # only the admitted notes may score
+            admitted = np.zeros_like(scores)
+            admitted[rows] = scores[rows]
+            scores = admitted
+        return KeywordMatch(terms, names, nouns, idf, self.idf("\0"), spellings, scores)
+
+    def search(
+        self,
+        query_vector: np.ndarray,
+        query: str,
+        top_k: int,
+        *,
+        rows: np.ndarray | None = None,
+        keywords: KeywordMatch | None = None,
+    ) -> SearchResult:
+        """The top_k passages for a query; `rows`, when given, are the only chunk rows that may be
+        returned; `keywords`, when given, is match_keywords(query, rows) computed beforehand."""
+        match = keywords or self.match_keywords(query, rows)
+        if not match.scores.size:
+            return SearchResult((), (), match.terms, match.idf, names=match.names, nouns=match.nouns)
         n = min(self.size if rows is None else len(rows), max(CANDIDATES, top_k))
         dense = self.dense.search(query_vector, n, rows)
-        keyword = self._keyword(terms + tuple(s for found in spellings.values() for s in found))
-        if rows is not None:  # only the admitted notes may score
-            admitted = np.zeros_like(keyword)
-            admitted[rows] = keyword[rows]
-            keyword = admitted
+        keyword = match.scores
         fused = self._fuse(dense, keyword, n)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
         hits = tuple(
@@ -164,7 +192,9 @@ class HybridRetriever:
         )
         records = tuple(self.index.records[row] for row in order)
         best = max(dense.values(), default=0.0)
-        return SearchResult(hits, records, terms, idf, max_idf, names, nouns, spellings, best)
+        return SearchResult(
+            hits, records, match.terms, match.idf, match.max_idf, match.names, match.nouns, match.spellings, best
+        )
 
     def _spellings(self, query: str, terms: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         """Loanword spellings in the corpus of the query's words that the corpus does not write

@@ -27,6 +27,7 @@ import random
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -87,6 +88,11 @@ class CachedQueries:
         if missing:
             self._vectors.update(zip(missing, self._embedder.embed_queries(missing)))
         return np.stack([self._vectors[t] for t in texts])
+
+    def submit_query(self, text: str) -> Future[np.ndarray]:
+        future: Future[np.ndarray] = Future()
+        future.set_result(self.embed_queries([text])[0])
+        return future
 
     def save(self) -> None:
         texts = list(self._vectors)

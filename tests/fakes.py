@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future
 
 import numpy as np
 
@@ -37,6 +38,16 @@ class HashingEmbedder:
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
+    def submit_query(self, text: str) -> Future[np.ndarray]:
+        return done(self.embed_queries([text])[0])
+
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.passages_embedded.extend(texts)
         return self.embed_queries(texts)
+
+
+def done(value: np.ndarray) -> Future[np.ndarray]:
+    """A future that already holds its value: a fake computes on the caller's thread."""
+    future: Future[np.ndarray] = Future()
+    future.set_result(value)
+    return future

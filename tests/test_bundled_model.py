@@ -68,3 +68,29 @@ def test_openvino_backend_without_the_package_says_what_to_install(tmp_path, mon
     with pytest.raises(ModelUnavailableError, match=f"pip install {OPENVINO_REQUIREMENT}"):
         embedder.warm_up()
     assert embedder.name.endswith("(openvino fp32)")  # never the name of an ONNX Runtime index
+
+
+@pytest.mark.model
+def test_questions_submitted_at_once_get_the_vectors_they_get_alone(real_embedder):
+    """submit_query waits for the model to start only when no other question is queued; questions
+    from many threads at once still each get their own vector."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = real_embedder.embed_queries(SENTENCES)
+    with ThreadPoolExecutor(4) as callers:
+        futures = list(callers.map(real_embedder.submit_query, SENTENCES * 3))
+    together = np.stack([f.result(timeout=60) for f in futures])
+    assert np.allclose(together, np.concatenate([alone] * 3), atol=1e-6)
+    assert real_embedder._queued == 0
+
+
+@pytest.mark.timeout(30)
+def test_a_question_the_model_fails_on_raises_instead_of_hanging(tmp_path):
+    from backend.embedding import OnnxEmbedder
+
+    embedder = OnnxEmbedder(tmp_path, "int8")
+    embedder._session = embedder._tokenizer = object()  # loaded, and broken: any call fails
+    future = embedder.submit_query("도커는 VM보다 항상 좋은가?")  # returns although the model never ran
+    with pytest.raises(AttributeError):
+        future.result(timeout=10)
+    assert embedder._queued == 0
