@@ -220,7 +220,7 @@ class OnnxEmbedder:
     def submit_query(self, text: str) -> Future[np.ndarray]:
         """Returns once the model runs, unless other questions are queued: the model releases the
         GIL, the caller's own Python holds it, so a caller that went on at once would keep the
-        query thread from starting the model until it waited (+0.45 ms a question, bench.latency)."""
+        query thread from starting the model until it waited (+0.45 ms a question, timed in one process)."""
         self.warm_up()
         running = threading.Event()
         with self._queued_lock:

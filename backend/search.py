@@ -178,7 +178,7 @@ class HybridRetriever:
     ) -> SearchResult:
         """The top_k passages for a query; `rows`, when given, are the only chunk rows that may be
         returned; `keywords`, when given, is match_keywords(query, rows) computed beforehand."""
-        match = keywords or self.match_keywords(query, rows)
+        match = keywords if keywords is not None else self.match_keywords(query, rows)
         if not match.scores.size:
             return SearchResult((), (), match.terms, match.idf, names=match.names, nouns=match.nouns)
         n = min(self.size if rows is None else len(rows), max(CANDIDATES, top_k))
