@@ -227,6 +227,7 @@ class OnnxEmbedder:
             idle = self._queued == 0
             self._queued += 1
         future = self._query_thread.submit(self._encode_query, text, running)
+        future.add_done_callback(self._dequeue)  # also when a waiting question is cancelled
         if idle:
             running.wait()
         return future
@@ -236,8 +237,10 @@ class OnnxEmbedder:
             return self._encode([text], "query: ", running)[0]
         finally:
             running.set()
-            with self._queued_lock:
-                self._queued -= 1
+
+    def _dequeue(self, _done: Future[np.ndarray]) -> None:
+        with self._queued_lock:
+            self._queued -= 1
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.warm_up()

@@ -84,6 +84,18 @@ def test_questions_submitted_at_once_get_the_vectors_they_get_alone(real_embedde
     assert real_embedder._queued == 0
 
 
+@pytest.mark.model
+def test_questions_cancelled_while_queued_leave_the_next_one_its_head_start(real_embedder):
+    """A question given up while it waited (its client left) is no longer counted as queued;
+    otherwise every later question would go on without waiting for the model to start."""
+    futures = [real_embedder.submit_query(s) for s in SENTENCES * 3]  # the first runs, the rest queue
+    cancelled = [f for f in futures[1:] if f.cancel()]
+    futures[0].result(timeout=60)
+    real_embedder.embed_queries(["끝"])  # the query thread has passed every question above
+    assert cancelled
+    assert real_embedder._queued == 0
+
+
 @pytest.mark.timeout(30)
 def test_a_question_the_model_fails_on_raises_instead_of_hanging(tmp_path):
     from backend.embedding import OnnxEmbedder

@@ -65,8 +65,8 @@ async def ask(body: AskRequest, library: LibraryDep) -> AskResponse:
     `confidence` says how sure the service is that the notes cover the question. When `found` is
     false the answer says the notes may not cover it and `related` holds the closest passages.
     """
-    # No worker thread: the model runs on the embedder's thread, and the rest (~0.3 ms) here
-    # meanwhile and after; a worker-thread hand-off cost 0.15 ms of a 5 ms question (bench.latency)
+    # No worker thread: the model runs on the embedder's thread, the rest here, meanwhile and
+    # after; a worker-thread hand-off cost 0.15 ms a question (timed with the fake model)
     pending = library.start_ask(body.question, body.top_k, history=body.turns(), note_filter=body.note_filter())
     return AskResponse.of(pending.finish(await asyncio.wrap_future(pending.vector)))
 
