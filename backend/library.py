@@ -77,7 +77,7 @@ class PendingSearch:
     rows: np.ndarray | None
     keywords: KeywordMatch
     vector: Future[np.ndarray]
-    started: float  # time.perf_counter() when the search began
+    started: float  # time.perf_counter() when the question arrived (before its follow-up resolution)
 
     def finish(self, vector: np.ndarray) -> SearchResult:
         return self.retriever.search(vector, self.query, self.top_k, rows=self.rows, keywords=self.keywords)
@@ -94,7 +94,6 @@ class PendingAnswer:
     search: PendingSearch
     topics: TopicAnchors
     confidence: ConfidenceModel
-    started: float  # time.perf_counter() when the question arrived
 
     @property
     def vector(self) -> Future[np.ndarray]:
@@ -104,8 +103,7 @@ class PendingAnswer:
         result = self.search.finish(vector)
         confidence = self.confidence.confidence(gather_evidence(result, vector, self.topics))
         answer = compose_answer(self.question, result, confidence, found=confidence >= self.confidence.threshold)
-        took = (time.perf_counter() - self.started) * 1000
-        return replace(answer, searched_for=self.search.query, took_ms=took)
+        return replace(answer, searched_for=self.search.query, took_ms=self.search.took_ms())
 
 
 class NotesLibrary:
@@ -244,8 +242,11 @@ class NotesLibrary:
         return pending.finish(pending.vector.result()), pending.took_ms()
 
     def start_search(self, query: str, top_k: int, note_filter: NoteFilter = NoteFilter()) -> PendingSearch:
-        started = time.perf_counter()
-        retriever = self.retriever  # one generation for the whole question
+        return self._start_search(self.retriever, query, top_k, note_filter, time.perf_counter())
+
+    def _start_search(
+        self, retriever: HybridRetriever, query: str, top_k: int, note_filter: NoteFilter, started: float
+    ) -> PendingSearch:
         vector = self.embedder.submit_query(query)
         rows = retriever.rows_for(note_filter)
         return PendingSearch(query, top_k, retriever, rows, retriever.match_keywords(query, rows), vector, started)
@@ -280,9 +281,10 @@ class NotesLibrary:
         note_filter: NoteFilter = NoteFilter(),
     ) -> PendingAnswer:
         started = time.perf_counter()
-        searched_for = resolve(question, history, self.retriever.analyzer) if history else question
-        search = self.start_search(searched_for, top_k, note_filter)
-        return PendingAnswer(question, search, self.topics, self.confidence, started)
+        retriever = self.retriever  # one generation for the whole question, its follow-up resolution included
+        searched_for = resolve(question, history, retriever.analyzer) if history else question
+        search = self._start_search(retriever, searched_for, top_k, note_filter, started)
+        return PendingAnswer(question, search, self.topics, self.confidence)
 
     def notes(self) -> list[NoteInfo]:
         """The indexed notes with their title, tags and number of passages."""
