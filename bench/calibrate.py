@@ -10,6 +10,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-test    tests/data/vaults/test: 4 other notes, frozen                              (reported only)
   vault-everyday  tests/data/vaults/everyday: a recipe, car insurance, year-end tax, subjects
                 the general topics also name; written after the fit                        (reported only)
+  vault-mixed   tests/data/vaults/mixed: an English note, tables, callouts, YAML blocks;
+                questions across languages both ways; written after the fit            (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   korquad-13/7  KorQuAD 1.0 dev: 30 articles, 300 questions from them, 300 from others   (fit)
   korquad-21/42 the same with other seeds                                                  (reported only)
@@ -48,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "bench"
 SEED_NOTE = ROOT / "corpus" / "docker-vm-kubernetes.md"
 FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
-VAULTS = ("dev", "test", "everyday")
+VAULTS = ("dev", "test", "everyday", "mixed")
 KORQUAD_SEEDS = (13, 7, 21, 42)
 KORQUAD_KEPT = 0.98  # share of each fitting seed's answerable questions the threshold keeps (the target)
 
