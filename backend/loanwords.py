@@ -5,7 +5,9 @@ write English terms both ways, often in the same note, and no glossary can list 
 spellings reduce to the consonant skeleton transliteration keeps: vowels and glides dropped,
 voiced and voiceless consonants merged, an English r before a consonant silent (서버 server).
 Skeletons are short, so a match also needs a Hangul word that cannot be Sino-Korean (most
-Korean vocabulary is; 연도 and 재료 are, 커밋 and 푸시 are not) and vowel counts that agree.
+Korean vocabulary is; 연도 and 재료 are, 커밋 and 푸시 are not), vowel counts that agree, a first
+vowel English may be heard as (파드 is pod, not food), and a word-initial vowel on both sides or
+neither (도커 is not outage). A plural is also found by its singular (시크릿 secrets).
 Measured on KorQuAD questions (bench/calibrate.py prints the effect on retrieval and decisions).
 """
 
@@ -17,7 +19,8 @@ from collections.abc import Iterable
 
 _HANGUL_BASE = 0xAC00
 _I = {name: i for i, name in enumerate("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")}  # initial consonants
-_M = {name: i for i, name in enumerate("ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ")}  # vowels
+_MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_M = {name: i for i, name in enumerate(_MEDIALS)}  # vowels
 _F = {name: i for i, name in enumerate(" ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")}  # final consonants
 
 # the key letter of each initial (ㅇ is silent) and each final; a final ㅅ is an English t (커밋 commit,
@@ -27,9 +30,16 @@ _FINAL_KEY = " KKKNNNTRRRRRRRRMPPTTNTTKTP "
 _VOWELS = set("aeiou")
 _SIMPLE = {"b": "P", "p": "P", "f": "P", "v": "P", "d": "T", "t": "T", "k": "K", "q": "K",
            "m": "M", "n": "N", "l": "R", "j": "J"}  # fmt: skip
-_LATIN_WORD = re.compile(r"^[a-z]{4,30}$")
+_LATIN_WORD = re.compile(r"^[a-z]{3,30}$")
 _HANGUL_WORD = re.compile(r"^[가-힣]{2,12}$")
 MAX_VARIANTS = 8
+# the Korean vowels an English word's first vowel (or vowel pair) is transliterated with
+_HEARD_AS = {
+    "oo": "ㅜㅠㅓㅗ", "ou": "ㅏㅜㅓㅗㅠ", "ea": "ㅣㅔㅐㅏㅓ", "ui": "ㅣㅜㅟ",
+    "a": "ㅏㅐㅔㅓㅗㅑㅒㅘㅙㅞㅝㅚ", "o": "ㅗㅏㅓㅜㅘㅚㅝㅛ", "e": "ㅔㅐㅣㅓㅖㅕㅠㅟ",
+    "i": "ㅣㅏㅓㅐㅔㅟㅢ", "u": "ㅓㅜㅠㅝㅟㅣ", "y": "ㅣㅏㅐㅑㅕㅛㅠㅒㅖ",
+}  # fmt: skip
+_FIRST_VOWEL = re.compile(r"[aeiouy]+")
 
 # Sino-Korean syllables follow rules loanwords break: they end in no consonant or in ㄱㄴㄹㅁㅂㅇ,
 # never start tense (but 쌍, 씨), never carry a bare ㅡ, use ㅋ only in 쾌 and ㅔ only in 세, 제,
@@ -157,11 +167,35 @@ def looks_borrowed(word: str) -> bool:
     return False
 
 
+def _first_vowel_agrees(hangul: str, latin: str) -> bool:
+    """Whether both words start with a vowel or neither (web 웹, engine 엔진; a wh may be 화 or 와),
+    and the Hangul word's first vowel is one the Latin word's first vowel is heard as."""
+    _char, initial, medial, _final = next(_syllables(hangul))
+    if (initial == _I["ㅇ"]) != (latin[0] in "aeiouyw") and not latin.startswith("wh"):
+        return False
+    # the first vowel that is not the ㅡ Korean adds to a cluster (스프링: 프 is epenthetic, 링 counts)
+    heard = next((v for _c, _i, v, f in _syllables(hangul) if v != _M["ㅡ"] or f), _M["ㅡ"])
+    vowels = _FIRST_VOWEL.search(latin[1:] if latin[0] == "y" else latin)
+    if heard == _M["ㅡ"] or vowels is None or latin[0] == "w":  # a w merges with its vowel: 와 워 웨 위
+        return True
+    group = vowels.group()
+    allowed = _HEARD_AS.get(group[:2]) or _HEARD_AS[group[0]]
+    return _MEDIALS[heard] in allowed
+
+
 def _plausible(key: str, hangul: str, latin: str) -> bool:
-    """A shared skeleton is a match only for a borrowed-looking Hangul word whose vowel count agrees."""
-    if len(key) < 2 or not looks_borrowed(hangul):
+    """A shared skeleton is a match only for a borrowed-looking Hangul word whose vowel count
+    and first vowel agree."""
+    if len(key) < 2 or not looks_borrowed(hangul) or not _first_vowel_agrees(hangul, latin):
         return False
     return abs(hangul_beats(hangul) - latin_beats(latin)) <= (1 if len(key) >= 3 else 0)
+
+
+def singular(word: str) -> str | None:
+    """The singular of an English plural in -s (secrets, pods), None for other words (class, status)."""
+    if len(word) >= 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return None
 
 
 class LoanwordIndex:
@@ -170,10 +204,15 @@ class LoanwordIndex:
     def __init__(self, terms: Iterable[str]) -> None:
         self._latin: dict[str, set[str]] = defaultdict(set)
         self._hangul: dict[str, set[str]] = defaultdict(set)
+        self._singular: dict[str, str] = {}  # a plural term -> the singular its keys were made from
         for term in terms:
             if _LATIN_WORD.match(term):
-                for key in latin_keys(term):
-                    self._latin[key].add(term)
+                one = singular(term)
+                if one:
+                    self._singular[term] = one
+                for form in (term, one) if one else (term,):
+                    for key in latin_keys(form):
+                        self._latin[key].add(term)
             elif _HANGUL_WORD.match(term) and looks_borrowed(term):
                 self._hangul[hangul_key(term)].add(term)
 
@@ -181,8 +220,23 @@ class LoanwordIndex:
         """Corpus terms in the other script that transliterate `term` (none for most words)."""
         if _HANGUL_WORD.match(term):
             key = hangul_key(term)
-            return tuple(sorted(t for t in self._latin.get(key, ()) if _plausible(key, term, t)))
+            found = {t for t in self._latin.get(key, ()) if self._plausible_form(key, term, t)}
+            return tuple(sorted(found))
         if _LATIN_WORD.match(term):
-            found = {t for key in latin_keys(term) for t in self._hangul.get(key, ()) if _plausible(key, t, term)}
+            forms = filter(None, (term, singular(term)))
+            found = {
+                t
+                for form in forms
+                for key in latin_keys(form)
+                for t in self._hangul.get(key, ())
+                if _plausible(key, t, form)
+            }
             return tuple(sorted(found))
         return ()
+
+    def _plausible_form(self, key: str, hangul: str, latin: str) -> bool:
+        """_plausible for the Latin term or, when it is a plural indexed by its singular, that singular."""
+        return any(
+            key in latin_keys(form) and _plausible(key, hangul, form)
+            for form in filter(None, (latin, self._singular.get(latin)))
+        )

@@ -30,6 +30,24 @@ def test_sino_korean_words_never_look_borrowed(word):
     assert LoanwordIndex(["anthos", "zero", "series", "charging", "ecology"]).spellings(word) == ()
 
 
-def test_one_syllable_and_three_letter_words_are_too_short_to_trust():
+def test_one_syllable_words_are_too_short_to_trust():
     assert LoanwordIndex(["git", "log"]).spellings("깃") == ()
-    assert LoanwordIndex(["로그"]).spellings("log") == ()
+    assert LoanwordIndex(["로그"]).spellings("log") == ("로그",)  # two syllables and a vowel that agrees
+
+
+def test_the_first_vowel_tells_words_of_one_skeleton_apart():
+    index = LoanwordIndex(["food", "pod"])
+    assert index.spellings("파드") == ("pod",)  # 파드 and food share P-T, but food is heard 푸드
+    assert "food" in index.spellings("푸드")  # (so may pod be: do 두, move 무브)
+
+
+def test_a_word_initial_vowel_must_be_on_both_sides():
+    assert LoanwordIndex(["outage", "docker"]).spellings("도커") == ("docker",)  # outage: T-K as well
+    assert LoanwordIndex(["engine", "update"]).spellings("엔진") == ("engine",)
+    assert LoanwordIndex(["도커"]).spellings("outage") == ()
+
+
+def test_a_plural_is_found_by_its_singular_both_ways():
+    assert LoanwordIndex(["secrets", "class"]).spellings("시크릿") == ("secrets",)
+    assert LoanwordIndex(["시크릿"]).spellings("secrets") == ("시크릿",)
+    assert LoanwordIndex(["pods"]).spellings("파드") == ("pods",)
