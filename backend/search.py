@@ -8,6 +8,7 @@ from typing import Literal
 import faiss
 import numpy as np
 
+from backend.bm25 import K1
 from backend.index import ChunkRecord, StoredIndex
 from backend.keywords import NAME, WORD, KoreanAnalyzer
 from backend.loanwords import LoanwordIndex
@@ -21,10 +22,15 @@ OVERSAMPLE = 3  # candidates from the int8 pass per passage wanted
 
 @dataclass(frozen=True)
 class FusionConfig:
-    """Constants chosen by measurement (bench/korquad.py, bench/devset_eval.py --fusion): see the README."""
+    """Constants chosen by measurement (bench/calibrate.py --weights on the development sets): see the README.
+
+    convex: the dense cosine min-max normalised over the candidates, plus BM25 as the share of the
+    most the question's words could score (every term at its idf, a term no note holds at the
+    largest): a passage that matches only the question's commonest words ("시간", "바꾸") no longer
+    takes the whole keyword weight because nothing matched better."""
 
     method: Fusion = "convex"
-    dense_weight: float = 0.4  # convex: weight of the dense score, the rest goes to BM25
+    dense_weight: float = 0.2  # convex: weight of the dense score, the rest goes to BM25
     rrf_k: int = 60
     loanwords: bool = True  # match 리베이스 in a question with rebase in a note (bench/calibrate.py --no-loanwords)
 
@@ -61,6 +67,7 @@ class KeywordMatch:
     max_idf: float
     spellings: dict[str, tuple[str, ...]]
     scores: np.ndarray  # empty when no row may be returned
+    best_possible: float = 0.0  # the BM25 score of a passage holding every term (each at most saturated)
 
 
 def _top(scores: np.ndarray, n: int) -> list[int]:
@@ -165,7 +172,12 @@ class HybridRetriever:
             admitted = np.zeros_like(scores)
             admitted[rows] = scores[rows]
             scores = admitted
-        return KeywordMatch(terms, names, nouns, idf, self.idf("\0"), spellings, scores)
+        absent = self.idf("\0")
+        vocabulary = self.index.bm25.vocabulary
+        best_possible = (K1 + 1) * sum(
+            idf[t] if t in vocabulary else max((idf[s] for s in spellings.get(t, ())), default=absent) for t in terms
+        )
+        return KeywordMatch(terms, names, nouns, idf, absent, spellings, scores, best_possible)
 
     def search(
         self,
@@ -184,7 +196,7 @@ class HybridRetriever:
         n = min(self.size if rows is None else len(rows), max(CANDIDATES, top_k))
         dense = self.dense.search(query_vector, n, rows)
         keyword = match.scores
-        fused = self._fuse(dense, keyword, n)
+        fused = self._fuse(dense, keyword, n, match.best_possible)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
         hits = tuple(
             Hit(self.index.records[row].chunk, float(fused[row]), float(dense.get(row, 0.0)), float(keyword[row]))
@@ -216,7 +228,7 @@ class HybridRetriever:
     def _keyword(self, terms: tuple[str, ...]) -> np.ndarray:
         return self.index.bm25.scores(list(terms))
 
-    def _fuse(self, dense: dict[int, float], keyword: np.ndarray, n: int) -> dict[int, float]:
+    def _fuse(self, dense: dict[int, float], keyword: np.ndarray, n: int, best_possible: float) -> dict[int, float]:
         method = self.fusion.method
         keyword_top = _top(keyword, n)
         if method == "dense":
@@ -231,16 +243,15 @@ class HybridRetriever:
             for rank, row in enumerate(keyword_top):
                 fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank + 1)
             return fused
-        # convex: min-max normalised dense cosine and max-normalised BM25
+        # convex: min-max normalised dense cosine, BM25 as a share of the most the question could score
         rows = set(dense) | set(keyword_top)
         values = np.array(list(dense.values()) or [0.0])
         low, high = float(values.min()), float(values.max())
-        top_keyword = float(keyword.max()) if keyword.size else 0.0
         w = self.fusion.dense_weight
         fused = {}
         for row in rows:
             d = dense.get(row, low)
             d_norm = (d - low) / (high - low) if high > low else 1.0
-            k_norm = float(keyword[row]) / top_keyword if top_keyword > 0 else 0.0
+            k_norm = min(float(keyword[row]) / best_possible, 1.0) if best_possible > 0 else 0.0
             fused[row] = w * d_norm + (1 - w) * k_norm
         return fused

@@ -68,6 +68,36 @@ def test_search_ranks_by_fused_score_and_reports_each_retrievers_evidence(tmp_pa
     assert result.best_dense == max(h.dense for h in result.hits)
 
 
+MEETINGS = """# 회의 메모
+
+## 일정
+
+회의는 매주 화요일 오전 10시에 한다.
+
+## 장소
+
+회의 장소는 3층 큰 회의실이다.
+
+## 준비물
+
+회의에는 노트북과 지난주 회의록을 가져온다.
+"""
+
+
+def test_a_passage_holding_only_the_questions_commonest_word_does_not_take_the_whole_keyword_weight(
+    tmp_path, analyzers
+):
+    library = open_library(tmp_path, analyzers, {"work/meetings.md": MEETINGS})
+    retriever = library.retriever
+    match = retriever.match_keywords("점심 메뉴는 회의 전에 정해?")  # only 회의 is in the notes, everywhere
+    share = match.scores.max() / match.best_possible
+    assert 0 < share < 0.2, share  # max-normalised BM25 would have given it 1.0, the whole 0.8 keyword weight
+    result, _ = library.search("점심 메뉴는 회의 전에 정해?", 3)
+    assert all(h.score <= FusionConfig().dense_weight + 0.8 * 0.2 for h in result.hits)
+    held = retriever.match_keywords("회의 장소는 몇 층이야?")  # 장소 and 층 too: most of what it could score
+    assert held.scores.max() / held.best_possible > 3 * share
+
+
 def test_search_bm25_alone_and_dense_alone_are_selectable(tmp_path, analyzers):
     for method in ("bm25", "dense", "rrf"):
         library = open_library(tmp_path / method, analyzers, {"tech/git.md": GIT}, method=method)
