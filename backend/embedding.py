@@ -52,6 +52,14 @@ class Embedder(Protocol):
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+def computed(vector: np.ndarray) -> Future[np.ndarray]:
+    """A future that already holds its vector: submit_query of an embedder that computes on the
+    caller's thread (a test fake, a cache of query vectors)."""
+    future: Future[np.ndarray] = Future()
+    future.set_result(vector)
+    return future
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model; the default is the bundled multilingual-e5-small."""
 

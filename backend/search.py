@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import faiss
@@ -36,16 +36,50 @@ class FusionConfig:
 
 
 @dataclass(frozen=True)
+class KeywordMatch:
+    """A query's terms (with their kinds, idf and the loanword spellings the corpus writes) and the
+    BM25 score of every chunk row: all of a search that does not need the query's vector."""
+
+    terms: tuple[str, ...]
+    names: frozenset[str]  # terms that name something specific (keywords.classified_terms)
+    nouns: frozenset[str]  # terms that are nouns or names
+    idf: dict[str, float]  # inverse document frequency of each term (and spelling) in the corpus
+    max_idf: float  # the idf of a term no chunk holds
+    spellings: dict[str, tuple[str, ...]]  # absent term -> its loanword spellings in the corpus
+    scores: np.ndarray  # empty when no row may be returned
+    best_possible: float = 0.0  # the BM25 score of a passage holding every term (each at most saturated)
+
+
+@dataclass(frozen=True)
 class SearchResult:
     hits: tuple[Hit, ...]
     records: tuple[ChunkRecord, ...]  # the indexed chunk behind each hit (sentences, terms)
-    query_terms: tuple[str, ...]
-    idf: dict[str, float]  # inverse document frequency of each query term (and spelling) in the corpus
-    max_idf: float = 0.0  # the idf of a term no chunk holds
-    names: frozenset[str] = frozenset()  # query terms that name something specific (keywords.classified_terms)
-    nouns: frozenset[str] = frozenset()  # query terms that are nouns or names
-    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # absent term -> its loanword spellings
+    keywords: KeywordMatch  # what the query's words are and where the corpus holds them
     best_dense: float = 0.0  # the best dense cosine over all searched chunks
+
+    @property
+    def query_terms(self) -> tuple[str, ...]:
+        return self.keywords.terms
+
+    @property
+    def idf(self) -> dict[str, float]:
+        return self.keywords.idf
+
+    @property
+    def max_idf(self) -> float:
+        return self.keywords.max_idf
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.keywords.names
+
+    @property
+    def nouns(self) -> frozenset[str]:
+        return self.keywords.nouns
+
+    @property
+    def spellings(self) -> dict[str, tuple[str, ...]]:
+        return self.keywords.spellings
 
     def in_corpus(self, term: str) -> bool:
         """Whether some chunk holds the term or one of its loanword spellings."""
@@ -53,21 +87,6 @@ class SearchResult:
 
     def held_by(self, term: str, record: ChunkRecord) -> bool:
         return term in record.terms or any(s in record.terms for s in self.spellings.get(term, ()))
-
-
-@dataclass(frozen=True)
-class KeywordMatch:
-    """A query's terms (with their kinds, idf and the loanword spellings the corpus writes) and the
-    BM25 score of every chunk row: all of a search that does not need the query's vector."""
-
-    terms: tuple[str, ...]
-    names: frozenset[str]
-    nouns: frozenset[str]
-    idf: dict[str, float]
-    max_idf: float
-    spellings: dict[str, tuple[str, ...]]
-    scores: np.ndarray  # empty when no row may be returned
-    best_possible: float = 0.0  # the BM25 score of a passage holding every term (each at most saturated)
 
 
 def _top(scores: np.ndarray, n: int) -> list[int]:
@@ -192,7 +211,7 @@ class HybridRetriever:
         returned; `keywords`, when given, is match_keywords(query, rows) computed beforehand."""
         match = keywords if keywords is not None else self.match_keywords(query, rows)
         if not match.scores.size:
-            return SearchResult((), (), match.terms, match.idf, names=match.names, nouns=match.nouns)
+            return SearchResult((), (), match)
         n = min(self.size if rows is None else len(rows), max(CANDIDATES, top_k))
         dense = self.dense.search(query_vector, n, rows)
         keyword = match.scores
@@ -204,9 +223,7 @@ class HybridRetriever:
         )
         records = tuple(self.index.records[row] for row in order)
         best = max(dense.values(), default=0.0)
-        return SearchResult(
-            hits, records, match.terms, match.idf, match.max_idf, match.names, match.nouns, match.spellings, best
-        )
+        return SearchResult(hits, records, match, best)
 
     def _spellings(self, query: str, terms: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         """Loanword spellings in the corpus of the query's words that the corpus does not write

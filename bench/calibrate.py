@@ -38,7 +38,7 @@ from scipy.optimize import minimize
 
 from backend.answer import compose_answer
 from backend.confidence import ConfidenceModel, Evidence
-from backend.embedding import create_embedder
+from backend.embedding import computed, create_embedder
 from backend.evaluation import DevQuestion, QuestionSet, answers_lines, first_rank, load_devset, load_vault
 from backend.library import NotesLibrary
 from backend.search import FusionConfig
@@ -92,9 +92,7 @@ class CachedQueries:
         return np.stack([self._vectors[t] for t in texts])
 
     def submit_query(self, text: str) -> Future[np.ndarray]:
-        future: Future[np.ndarray] = Future()
-        future.set_result(self.embed_queries([text])[0])
-        return future
+        return computed(self.embed_queries([text])[0])
 
     def save(self) -> None:
         texts = list(self._vectors)

@@ -8,6 +8,7 @@ from concurrent.futures import Future
 import numpy as np
 
 from backend.chunking import normalize_text
+from backend.embedding import computed
 
 
 class HashingEmbedder:
@@ -39,15 +40,8 @@ class HashingEmbedder:
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
     def submit_query(self, text: str) -> Future[np.ndarray]:
-        return done(self.embed_queries([text])[0])
+        return computed(self.embed_queries([text])[0])
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.passages_embedded.extend(texts)
         return self.embed_queries(texts)
-
-
-def done(value: np.ndarray) -> Future[np.ndarray]:
-    """A future that already holds its value: a fake computes on the caller's thread."""
-    future: Future[np.ndarray] = Future()
-    future.set_result(value)
-    return future
