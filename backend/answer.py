@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from backend.chunking import HEADING_SEPARATOR
 from backend.index import ChunkRecord, Sentence
+from backend.keywords import HANGUL
 from backend.models import Answer, Citation
 from backend.search import SearchResult
 
@@ -31,7 +32,6 @@ _YES_NO = re.compile(
     r"^(is|are|does|do|can|should|will|would|must)\b)",
     re.IGNORECASE,
 )
-_HANGUL = re.compile(r"[가-힣]")
 _NEGATIVE = re.compile(r"^(no|nope|아니[다요오]?|아닙니다|아니요|그렇지\s*않|없다)\b", re.IGNORECASE)
 _POSITIVE = re.compile(r"^(yes|예|네|그렇다|맞다|맞습니다|정답)\b", re.IGNORECASE)
 
@@ -59,7 +59,7 @@ WORDS = {
 
 def language_of(question: str) -> str:
     """'ko' when the question has any Hangul, else 'en'."""
-    return "ko" if _HANGUL.search(question) else "en"
+    return "ko" if HANGUL.search(question) else "en"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from backend.keywords import NOUN, WORD, KoreanAnalyzer
+from backend.keywords import HANGUL, NOUN, WORD, KoreanAnalyzer
 
 MAX_TURNS = 10
 _POINTER = re.compile(
@@ -25,7 +25,6 @@ _POINTER = re.compile(
     r"|\b(it|its|that|this|there|they|them|those|these|and|so|then|also|what about|how about|why|how come)\b",
     re.IGNORECASE,
 )
-_HANGUL = re.compile(r"[가-힣]")
 _WORDS = re.compile(r"[A-Za-z가-힣0-9]+")
 _TOPIC_END = re.compile(r"(는|은|도|에는|에서는|에선|라면|이라면)\s*[?？.!]*\s*$")  # 'X는?': a topic, no predicate
 _WH_ONLY = re.compile(r"^\s*(그럼|그러면)?\s*(왜|어째서|어떻게|언제|어디서?|누가|얼마나)\s*(요)?\s*[?？]*\s*$")
@@ -63,7 +62,7 @@ def _resolve(question: str, earlier: list[str], analyzer: KoreanAnalyzer) -> str
 
 def _is_ellipsis(question: str, terms: list[tuple[str, str]]) -> bool:
     """No predicate of its own: 'X는?', '왜?', 'and Kubernetes?', 'why?'."""
-    if _HANGUL.search(question):
+    if HANGUL.search(question):
         if _WH_ONLY.match(question):
             return True
         predicate = any(kind == WORD for _term, kind in terms)

@@ -103,7 +103,7 @@ _PAIR = re.compile(
 _LATIN = re.compile(r"[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*")
 _LATIN_PART = re.compile(r"[._+-]")
 _HANGUL_NOUN = re.compile(r"^[가-힣]{2,10}$")
-_HANGUL = re.compile(r"[가-힣]")
+HANGUL = re.compile(r"[가-힣]")  # a Hangul syllable: Korean text
 NAME, NOUN, WORD = "name", "noun", "word"  # kinds of terms (KoreanAnalyzer.classified_terms)
 
 
@@ -146,7 +146,7 @@ class KoreanAnalyzer:
         nouns, WORD for verbs, adjectives and adverbs. A question naming what no note mentions is
         rarely answered by the notes, however close its other words come."""
         text = normalize_text(text)
-        korean_text = _HANGUL.search(text) is not None
+        korean_text = HANGUL.search(text) is not None
         terms: list[tuple[str, str]] = []
         for span in _LATIN.findall(text):  # file names, versions, EC2: Kiwi would cut them apart
             for part in _LATIN_PART.split(span.lower()):

@@ -10,7 +10,7 @@ import numpy as np
 
 from backend.bm25 import K1
 from backend.index import ChunkRecord, StoredIndex
-from backend.keywords import NAME, WORD, KoreanAnalyzer
+from backend.keywords import HANGUL, NAME, WORD, KoreanAnalyzer
 from backend.loanwords import LoanwordIndex
 from backend.models import Hit, NoteFilter
 
@@ -184,7 +184,7 @@ class HybridRetriever:
         idf = {t: self.idf(t) for t in terms}
         if not self.size or (rows is not None and not len(rows)):
             return KeywordMatch(terms, names, nouns, idf, 0.0, {}, np.zeros(0, dtype=np.float32))
-        spellings = self._spellings(query, terms) if self.fusion.loanwords else {}
+        spellings = self._spellings(query, terms, nouns) if self.fusion.loanwords else {}
         idf.update((s, self.idf(s)) for found in spellings.values() for s in found)
         scores = self._keyword(terms + tuple(s for found in spellings.values() for s in found))
         if rows is not None:  # only the admitted notes may score
@@ -225,11 +225,14 @@ class HybridRetriever:
         best = max(dense.values(), default=0.0)
         return SearchResult(hits, records, match, best)
 
-    def _spellings(self, query: str, terms: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    def _spellings(self, query: str, terms: tuple[str, ...], nouns: frozenset[str]) -> dict[str, tuple[str, ...]]:
         """Loanword spellings in the corpus of the query's words that the corpus does not write
-        as the question does: 리베이스 -> rebase, push -> 푸시 (a word Kiwi split is tried whole)."""
+        as the question does: 리베이스 -> rebase, push -> 푸시 (a word Kiwi split is tried whole).
+        A Hangul word must be a noun: a loanword is one (커밋하다 is 커밋 + 하다), while verb
+        stems such as 끓이 only look borrowed."""
         vocabulary = self.index.bm25.vocabulary
-        found = {t: spelled for t in terms if t not in vocabulary and (spelled := self.loanwords.spellings(t))}
+        candidates = [t for t in terms if t not in vocabulary and (t in nouns or not HANGUL.match(t))]
+        found = {t: spelled for t in candidates if (spelled := self.loanwords.spellings(t))}
         for parts in self.analyzer.compounds(query):
             whole = "".join(parts)
             if whole not in vocabulary and (spelled := self.loanwords.spellings(whole)):

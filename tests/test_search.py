@@ -138,3 +138,12 @@ def test_dense_index_over_int8_copies_finds_the_exact_passages_and_scores():
             found = dense.search(q, 10, rows)
             assert list(found) == exact_rows[0].tolist()
             assert np.allclose(list(found.values()), exact_scores[0], atol=1e-5)
+
+
+def test_a_verb_stem_that_only_looks_borrowed_gets_no_latin_spelling(tmp_path, analyzers):
+    notes = {"travel/seoul.md": "# Seoul\n\nOur trip to Korea was in May; the ticket cost 900 dollars.\n"}
+    library = open_library(tmp_path, analyzers, notes)
+    result, _ = library.search("라면은 몇 분 끓여야 해?", 3)
+    assert "끓이" in result.query_terms and "끓이" not in result.spellings  # not korea: a verb, not a noun
+    borrowed, _ = library.search("비행기 티켓은 얼마였어?", 3)
+    assert borrowed.spellings.get("티켓") == ("ticket",)  # a noun that looks borrowed still finds its spelling
