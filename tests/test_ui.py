@@ -130,3 +130,19 @@ def test_upload_is_stored_through_the_api(live_server, settings):
     assert result["created"] is True and result["reindex"]["added"] == 1
     assert (Path(settings.corpus_dir) / "새 노트.md").exists()
     assert client.note("새 노트.md").startswith("# 포드맨")
+
+
+def test_cards_fold_passages_under_half_the_best_score_whatever_the_scale():
+    from ui.render import cards_html
+
+    def card(n: int, score: float, quoted: bool = False) -> dict:
+        lines = [n] if quoted else []
+        return {"n": n, "note": "a.md", "heading": f"h{n}", "start_line": n, "end_line": n, "text": f"passage {n}",
+                "score": score, "highlight_lines": lines}  # fmt: skip
+
+    for scale in (1.0, 0.3):  # the fused score's scale belongs to the search; the rule does not depend on it
+        cards = [card(1, 0.6 * scale, quoted=True), card(2, 0.4 * scale), card(3, 0.2 * scale)]
+        html = cards_html(1, cards, lambda _path: None)
+        shown, folded = html.split('<details class="nq-more">')
+        assert 'id="cite-1-2"' in shown and 'id="cite-1-3"' in folded, scale
+        assert "관련도가 낮은 구절 1개 더 보기" in folded
