@@ -202,17 +202,13 @@ class LoanwordIndex:
     """The corpus' terms by phonetic key: finds the other script's spelling of a term."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        self._latin: dict[str, set[str]] = defaultdict(set)
+        self._latin: dict[str, set[tuple[str, str]]] = defaultdict(set)  # key -> (term, the form keyed)
         self._hangul: dict[str, set[str]] = defaultdict(set)
-        self._singular: dict[str, str] = {}  # a plural term -> the singular its keys were made from
         for term in terms:
             if _LATIN_WORD.match(term):
-                one = singular(term)
-                if one:
-                    self._singular[term] = one
-                for form in (term, one) if one else (term,):
+                for form in filter(None, (term, singular(term))):  # a plural also under its singular
                     for key in latin_keys(form):
-                        self._latin[key].add(term)
+                        self._latin[key].add((term, form))
             elif _HANGUL_WORD.match(term) and looks_borrowed(term):
                 self._hangul[hangul_key(term)].add(term)
 
@@ -220,7 +216,7 @@ class LoanwordIndex:
         """Corpus terms in the other script that transliterate `term` (none for most words)."""
         if _HANGUL_WORD.match(term):
             key = hangul_key(term)
-            found = {t for t in self._latin.get(key, ()) if self._plausible_form(key, term, t)}
+            found = {t for t, form in self._latin.get(key, ()) if _plausible(key, term, form)}
             return tuple(sorted(found))
         if _LATIN_WORD.match(term):
             forms = filter(None, (term, singular(term)))
@@ -233,10 +229,3 @@ class LoanwordIndex:
             }
             return tuple(sorted(found))
         return ()
-
-    def _plausible_form(self, key: str, hangul: str, latin: str) -> bool:
-        """_plausible for the Latin term or, when it is a plural indexed by its singular, that singular."""
-        return any(
-            key in latin_keys(form) and _plausible(key, hangul, form)
-            for form in filter(None, (latin, self._singular.get(latin)))
-        )
