@@ -57,12 +57,12 @@ class ConfidenceModel:
     README reports them. The constants are that command's output on a fresh clone.
     """
 
-    bias: float = 0.243
-    margin_weight: float = 53.761
-    coverage_weight: float = 2.31
-    unknown_name_weight: float = -3.774
-    scattered_weight: float = -2.546
-    threshold: float = 0.259
+    bias: float = 0.236
+    margin_weight: float = 53.58
+    coverage_weight: float = 2.308
+    unknown_name_weight: float = -3.778
+    scattered_weight: float = -2.526
+    threshold: float = 0.258
     low: float = 0.5  # a found answer below this is marked as uncertain in the UI
 
     def confidence(self, evidence: Evidence) -> float:

@@ -6,8 +6,9 @@ spellings reduce to the consonant skeleton transliteration keeps: vowels and gli
 voiced and voiceless consonants merged, an English r before a consonant silent (서버 server).
 Skeletons are short, so a match also needs a Hangul word that cannot be Sino-Korean (most
 Korean vocabulary is; 연도 and 재료 are, 커밋 and 푸시 are not), vowel counts that agree, a first
-vowel English may be heard as (파드 is pod, not food), and a word-initial vowel on both sides or
-neither (도커 is not outage). A plural is also found by its singular (시크릿 secrets).
+vowel English may be heard as (파드 is pod, not food), a word-initial vowel on both sides or
+neither (도커 is not outage), and stops voiced alike (English writes p t k as ㅍ ㅌ ㅋ and b d g as
+ㅂ ㄷ ㄱ: cat is 캣, never 가이드 or 카드). A plural is also found by its singular (시크릿 secrets).
 Measured on KorQuAD questions (bench/calibrate.py prints the effect on retrieval and decisions).
 """
 
@@ -40,6 +41,9 @@ _HEARD_AS = {
     "i": "ㅣㅏㅓㅐㅔㅟㅢ", "u": "ㅓㅜㅠㅝㅟㅣ", "y": "ㅣㅏㅐㅑㅕㅛㅠㅒㅖ",
 }  # fmt: skip
 _FIRST_VOWEL = re.compile(r"[aeiouy]+")
+_STOPS = "KTP"
+_ASPIRATED = {_I[c] for c in "ㅋㅌㅍ"}
+_PLAIN = {_I[c] for c in "ㄱㄷㅂ"}
 
 # Sino-Korean syllables follow rules loanwords break: they end in no consonant or in ㄱㄴㄹㅁㅂㅇ,
 # never start tense (but 쌍, 씨), never carry a bare ㅡ, use ㅋ only in 쾌 and ㅔ only in 세, 제,
@@ -76,14 +80,46 @@ def hangul_key(word: str) -> str:
 
 def latin_keys(word: str) -> set[str]:
     """The skeletons a Latin word may be transliterated with (a few, where English is ambiguous)."""
+    return set(_latin_skeletons(word))
+
+
+def _latin_skeletons(word: str) -> dict[str, str]:
+    """Each skeleton of a Latin word with the voicing of its stops (see hangul_stops)."""
     word = re.sub(r"(.)\1", r"\1", word.lower())  # commit, cherry: a doubled letter is one sound
-    variants = [""]
+    variants = [("", "")]
     i = 0
     while i < len(word):
         options, step = _latin_sound(word, i)
-        variants = [v + o for v in variants for o in options][:MAX_VARIANTS]
+        voicing = _latin_voicing(word[i : i + step])
+        variants = [(v + o, s + voicing * sum(k in _STOPS for k in o)) for v, s in variants for o in options]
+        variants = variants[:MAX_VARIANTS]
         i += step
-    return {re.sub("R+", "R", v) for v in variants}
+    skeletons: dict[str, str] = {}
+    for key, stops in variants:
+        key = re.sub("R+", "R", key)
+        known = skeletons.setdefault(key, stops)  # two readings of one skeleton: keep what they agree on
+        skeletons[key] = "".join(a if a == b else "-" for a, b in zip(known, stops))
+    return skeletons
+
+
+def _latin_voicing(sound: str) -> str:
+    """u for a voiceless English stop (p t k, and f: 파일 file), v for a voiced one (b d g, and v:
+    서버 server), - where Korean spelling does not follow voicing (th, gh, x)."""
+    if sound in ("th", "gh") or sound[0] == "x":
+        return "-"
+    return "u" if sound[0] in "ptkcqf" else "v" if sound[0] in "bdgv" else "-"
+
+
+def hangul_stops(word: str) -> str:
+    """The voicing of each stop in a Hangul word's skeleton: u for ㅋ ㅌ ㅍ starting a syllable,
+    v for ㄱ ㄷ ㅂ, - for a tense or final consonant (껌, 커밋's ㅅ), whose spelling says nothing."""
+    stops = []
+    for _char, initial, _medial, final in _syllables(word):
+        if _INITIAL_KEY[initial] in _STOPS:
+            stops.append("u" if initial in _ASPIRATED else "v" if initial in _PLAIN else "-")
+        if _FINAL_KEY[final] in _STOPS:
+            stops.append("-")
+    return "".join(stops)
 
 
 def _latin_sound(w: str, i: int) -> tuple[tuple[str, ...], int]:
@@ -183,10 +219,18 @@ def _first_vowel_agrees(hangul: str, latin: str) -> bool:
     return _MEDIALS[heard] in allowed
 
 
+def _stops_agree(key: str, hangul: str, latin: str) -> bool:
+    """No stop voiceless on one side and voiced on the other (cat 캣, card 카드)."""
+    latin_stops = _latin_skeletons(latin).get(key, "")
+    return all(a == b or "-" in (a, b) for a, b in zip(hangul_stops(hangul), latin_stops))
+
+
 def _plausible(key: str, hangul: str, latin: str) -> bool:
-    """A shared skeleton is a match only for a borrowed-looking Hangul word whose vowel count
-    and first vowel agree."""
+    """A shared skeleton is a match only for a borrowed-looking Hangul word whose vowel count,
+    first vowel and stops agree."""
     if len(key) < 2 or not looks_borrowed(hangul) or not _first_vowel_agrees(hangul, latin):
+        return False
+    if not _stops_agree(key, hangul, latin):
         return False
     return abs(hangul_beats(hangul) - latin_beats(latin)) <= (1 if len(key) >= 3 else 0)
 

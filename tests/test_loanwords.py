@@ -51,3 +51,11 @@ def test_a_plural_is_found_by_its_singular_both_ways():
     assert LoanwordIndex(["secrets", "class"]).spellings("시크릿") == ("secrets",)
     assert LoanwordIndex(["시크릿"]).spellings("secrets") == ("시크릿",)
     assert LoanwordIndex(["pods"]).spellings("파드") == ("pods",)
+
+
+def test_stops_must_be_voiced_alike():
+    index = LoanwordIndex(["가이드", "카드", "코드", "포트"])
+    assert index.spellings("cat") == ()  # c is ㅋ and t is ㅌ (or a final ㅅ: 캣), never ㄱ or ㄷ
+    assert index.spellings("food") == ()  # d is ㄷ: 푸드, not 포트
+    assert "카드" in index.spellings("card") and index.spellings("port") == ("포트",)
+    assert LoanwordIndex(["back", "bug"]).spellings("버그") == ("bug",)  # back ends voiceless
