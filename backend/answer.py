@@ -10,9 +10,15 @@ passages: never a dead end. The few words added around quotes follow the questio
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from backend.chunking import HEADING_SEPARATOR
+from backend.embedding import Embedder
 from backend.index import ChunkRecord, Sentence
 from backend.keywords import HANGUL
 from backend.models import Answer, Citation
@@ -26,6 +32,14 @@ QUOTED_PASSAGES = 3  # sentences are quoted from the top passages only
 # answering line; frozen half 19 -> 8 of 59, two of 56 losing it). Its passage is still cited.
 OTHER_NOTE_SHARE = 0.7
 RELATED = 3  # passages shown under an answer that was not found
+# A sentence scores the share of the question's word weight it holds plus this weight times its
+# closeness to the question in meaning (the model's cosine, scaled over the candidate sentences),
+# and is quoted if it scores this share of the best: a question in other words than the note
+# quotes the line that answers it instead of the section's title. Chosen on vault-dev and
+# tests/data/devset.json (bench/calibrate.py "quotes"; see the README).
+QUOTE_CLOSENESS = 0.5
+QUOTE_FLOOR = 0.5
+Closeness = Callable[[list[str]], np.ndarray]  # sentences -> their cosine to the question
 
 _YES_NO = re.compile(
     r"(ㄴ가|는가|은가|인가|을까|ㄹ까|나요|니까|습니까|는지|을지|[가까냐니]\s*\??\s*$|"
@@ -72,8 +86,42 @@ class Verdict:
     negative: bool
 
 
-def compose_answer(question: str, result: SearchResult, confidence: float, *, found: bool) -> Answer:
-    """The answer to `question` from `result`: quoted sentences when found, the closest passages if not."""
+class SentenceVectors:
+    """Vectors of the sentences answers quote: embedded the first time one is quoted, the most
+    recently quoted kept. Keyed by text, so an edited sentence is embedded afresh."""
+
+    def __init__(self, embedder: Embedder, capacity: int) -> None:
+        self._embedder = embedder
+        self._capacity = capacity
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, texts: Sequence[str]) -> np.ndarray:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for text in texts:
+                if (vector := self._vectors.get(text)) is not None:
+                    self._vectors.move_to_end(text)
+                    found[text] = vector
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            fresh = dict(zip(missing, self._embedder.embed_sentences(missing)))
+            found.update(fresh)
+            with self._lock:
+                self._vectors.update(fresh)
+                while len(self._vectors) > self._capacity:
+                    self._vectors.popitem(last=False)
+        return np.stack([found[t] for t in texts])
+
+    def closeness(self, query_vector: np.ndarray) -> Closeness:
+        return lambda texts: self.of(texts) @ query_vector
+
+
+def compose_answer(
+    question: str, result: SearchResult, confidence: float, *, found: bool, closeness: Closeness | None = None
+) -> Answer:
+    """The answer to `question` from `result`: quoted sentences when found, the closest passages if
+    not. `closeness` ranks sentences by meaning as well as by the question's words."""
     words = WORDS[language_of(question)]
     if not result.hits:
         return Answer(question, words["empty"], False, confidence)
@@ -102,17 +150,7 @@ def compose_answer(question: str, result: SearchResult, confidence: float, *, fo
             for m, _title in cases:
                 used.setdefault(m, []).append(result.hits[m].chunk.start_line)
 
-    scored = []
-    for n, record in enumerate(result.records[:QUOTED_PASSAGES]):
-        for position, sentence in enumerate(record.sentences):
-            overlap = sum(weights.get(t, 0.0) for t in set(sentence.terms))
-            if overlap <= 0 or _is_bare_question(sentence.text) or _is_heading_echo(sentence, record):
-                continue
-            if verdict is not None and n == verdict.hit and sentence in (verdict.asked, verdict.reply):
-                continue
-            # earlier passages and sentences that share more of the question's weight come first
-            scored.append((overlap / (1 + 0.35 * n), n, position, sentence))
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    scored = _rank_sentences(result, weights, verdict, closeness)
     if scored:
         best, note = scored[0][0], result.hits[0].chunk.note
         scored = [i for i in scored if result.hits[i[1]].chunk.note == note or i[0] >= OTHER_NOTE_SHARE * best]
@@ -127,6 +165,37 @@ def compose_answer(question: str, result: SearchResult, confidence: float, *, fo
         take(*first)
     citations = tuple(Citation(n + 1, hit, tuple(sorted(set(used.get(n, ()))))) for n, hit in enumerate(result.hits))
     return Answer(question, " ".join(parts), True, confidence, citations)
+
+
+def _rank_sentences(
+    result: SearchResult, weights: dict[str, float], verdict: Verdict | None, closeness: Closeness | None
+) -> list[tuple[float, int, int, Sentence]]:
+    """(score, hit, position, sentence) of the top passages' sentences worth quoting, best first:
+    earlier passages, and sentences holding more of the question's weight or closer in meaning."""
+    candidates = []
+    for n, record in enumerate(result.records[:QUOTED_PASSAGES]):
+        for position, sentence in enumerate(record.sentences):
+            if _is_bare_question(sentence.text) or _is_heading_echo(sentence, record):
+                continue
+            if verdict is not None and n == verdict.hit and sentence in (verdict.asked, verdict.reply):
+                continue
+            overlap = sum(weights.get(t, 0.0) for t in set(sentence.terms))
+            if overlap > 0 or closeness is not None:
+                candidates.append((overlap, n, position, sentence))
+    if not candidates:
+        return []
+    near = np.zeros(len(candidates))
+    if closeness is not None:
+        cosine = closeness([sentence.text for *_rest, sentence in candidates])
+        low, high = float(cosine.min()), float(cosine.max())
+        near = (cosine - low) / (high - low) if high > low else np.ones(len(candidates))
+    total = sum(weights.values()) or 1.0
+    scored = [
+        ((overlap / total + QUOTE_CLOSENESS * float(d)) / (1 + 0.35 * n), n, position, sentence)
+        for (overlap, n, position, sentence), d in zip(candidates, near)
+    ]
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    return [item for item in scored if item[0] >= QUOTE_FLOOR * scored[0][0]]
 
 
 def find_verdict(question: str, records: tuple[ChunkRecord, ...], weights: dict[str, float]) -> Verdict | None:

@@ -51,6 +51,11 @@ class Embedder(Protocol):
 
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        """Sentences an answer may quote, embedded as passages while a user waits: on the query
+        thread, so a running reindex never delays them."""
+        ...
+
 
 def computed(vector: np.ndarray) -> Future[np.ndarray]:
     """A future that already holds its vector: submit_query of an embedder that computes on the
@@ -129,6 +134,10 @@ class SentenceTransformerEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.warm_up()
         return self._passage_thread.submit(self._encode, texts, self._passage_prompt).result()
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        self.warm_up()
+        return self._query_thread.submit(self._encode, texts, self._passage_prompt).result()
 
 
 class OnnxEmbedder:
@@ -253,6 +262,10 @@ class OnnxEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.warm_up()
         return self._passage_thread.submit(self._encode, texts, "passage: ").result()
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        self.warm_up()
+        return self._query_thread.submit(self._encode, texts, "passage: ").result()
 
 
 def _onnxruntime_session(path: Path, threads: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from backend.answer import compose_answer
+from backend.answer import SentenceVectors, compose_answer
 from backend.chunking import HEADING_SEPARATOR
 from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
 from backend.conversation import Turn, resolve
@@ -94,6 +94,7 @@ class PendingAnswer:
     search: PendingSearch
     topics: TopicAnchors
     confidence: ConfidenceModel
+    sentences: SentenceVectors
 
     @property
     def vector(self) -> Future[np.ndarray]:
@@ -102,7 +103,10 @@ class PendingAnswer:
     def finish(self, vector: np.ndarray) -> Answer:
         result = self.search.finish(vector)
         confidence = self.confidence.confidence(gather_evidence(result, vector, self.topics))
-        answer = compose_answer(self.question, result, confidence, found=confidence >= self.confidence.threshold)
+        found = confidence >= self.confidence.threshold
+        answer = compose_answer(
+            self.question, result, confidence, found=found, closeness=self.sentences.closeness(vector)
+        )
         return replace(answer, searched_for=self.search.query, took_ms=self.search.took_ms())
 
 
@@ -127,6 +131,7 @@ class NotesLibrary:
         )
         self.fusion = fusion or FusionConfig()
         self.confidence = confidence or ConfidenceModel()
+        self.sentences = SentenceVectors(embedder, settings.quote_cache)
         self._analyzers = analyzers or AnalyzerPool()
         self._retriever: HybridRetriever | None = None
         self._topics: TopicAnchors | None = None
@@ -284,7 +289,7 @@ class NotesLibrary:
         retriever = self.retriever  # one generation for the whole question, its follow-up resolution included
         searched_for = resolve(question, history, retriever.analyzer) if history else question
         search = self._start_search(retriever, searched_for, top_k, note_filter, started)
-        return PendingAnswer(question, search, self.topics, self.confidence)
+        return PendingAnswer(question, search, self.topics, self.confidence, self.sentences)
 
     def notes(self) -> list[NoteInfo]:
         """The indexed notes with their title, tags and number of passages."""

@@ -30,6 +30,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -69,6 +70,7 @@ class Row:
     note: str = ""  # the answering note
     quotes: bool | None = None  # the composed answer quotes a line that answers (None: lines unknown)
     other_note: bool | None = None  # the composed answer quotes a sentence of a note that does not answer
+    quoted: int | None = None  # [n] markers in the composed answer: how much it quotes
 
 
 class CachedQueries:
@@ -88,6 +90,9 @@ class CachedQueries:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._embedder.embed_passages(texts)
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        return self._embedder.embed_sentences(texts)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
@@ -134,14 +139,16 @@ def rows_of(
         result, evidence = library.examine(q.question, 10)
         rank = first_rank([h.chunk for h in result.hits], is_answer(q)) if q.lines else None
         kind = "in" if q.lines else q.kind or "out"
-        quotes = other_note = None
+        quotes = other_note = quoted_count = None
         if note_of is not None and q.lines:
-            answer = compose_answer(q.question, result, 1.0, found=True)
+            closeness = library.sentences.closeness(library.embedder.embed_queries([q.question])[0])
+            answer = compose_answer(q.question, result, 1.0, found=True, closeness=closeness)
             quoted = {(c.hit.chunk.note, line) for c in answer.citations for line in c.highlight_lines}
             note = note_of(q)
             quotes = any((note, line) in quoted for line in q.lines)
             other_note = any(n != note for n, _line in quoted)
-        rows.append(Row(q.question, bool(q.lines), kind, rank, evidence, q.note, quotes, other_note))
+            quoted_count = len(re.findall(r"\[\d+\]", answer.text))
+        rows.append(Row(q.question, bool(q.lines), kind, rank, evidence, q.note, quotes, other_note, quoted_count))
     return rows
 
 
@@ -240,7 +247,8 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
     print(f"{model}")
     print(
         f"{'set':<14} {'in':>4} {'answered':>9} {'refused@3':>9} {'ask@1':>6} {'ask@3':>6} {'search@1':>8} "
-        f"{'search@3':>8} {'out':>4} {'near ans':>8} {'far ans':>7} {'other ans':>9} {'quotes':>7} {'off-note':>8}"
+        f"{'search@3':>8} {'out':>4} {'near ans':>8} {'far ans':>7} {'other ans':>9} {'quotes':>7} {'marks':>5} "
+        f"{'off-note':>8}"
     )
     for name, rows in sets.items():
         found = {id(r): model.confidence(r.evidence) >= model.threshold for r in rows}
@@ -256,6 +264,10 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
             known = [getattr(r, field) for r in selected if getattr(r, field) is not None]
             return f"{sum(known)}/{len(known)}" if known else "-"
 
+        def marks(selected: list[Row]) -> str:
+            known = [r.quoted for r in selected if r.quoted is not None]
+            return f"{sum(known) / len(known):.1f}" if known else "-"
+
         print(
             f"{name:<14} {len(inside):>4} {answered(inside):>9} "
             f"{sum(not found[id(r)] for r in top3)}/{len(top3):<7} "
@@ -264,7 +276,7 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
             f"{sum(r.rank == 1 for r in inside) / n:8.3f} {len(top3) / n:8.3f} {len(out):>4} "
             f"{answered([r for r in out if r.kind == 'near']):>8} {answered([r for r in out if r.kind == 'far']):>7} "
             f"{answered([r for r in out if r.kind in ('korquad', 'out')]):>9} "
-            f"{quoted(top3):>7} {quoted(inside, 'other_note'):>8}"
+            f"{quoted(top3):>7} {marks(top3):>5} {quoted(inside, 'other_note'):>8}"
         )
     print("answered = found (in the out-of-scope columns, answered is a mistake); refused@3 = not found although")
     print("search ranks the passage in the top 3;")
@@ -272,6 +284,7 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
         "ask@k = found and the passage among the first k citations; docker-* = the Docker note's questions of a vault"
     )
     print("quotes = the answer text quotes a line that answers (of the questions whose passage ranks in the top 3);")
+    print("marks = [n] markers per answer (sentences quoted) of those questions;")
     print("off-note = answers that quote a sentence of a note that does not answer the question")
     for name in (f"vault-{half}" for half in VAULTS):
         for r in sets.get(name, []):

@@ -45,3 +45,6 @@ class HashingEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.passages_embedded.extend(texts)
         return self.embed_queries(texts)
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        return self.embed_queries(texts)

@@ -2,8 +2,11 @@
 
 import re
 
+import numpy as np
+import pytest
+
 import backend.answer as answer_module
-from backend.answer import compose_answer
+from backend.answer import SentenceVectors, compose_answer
 from backend.library import NotesLibrary
 from tests.conftest import make_settings
 from tests.fakes import HashingEmbedder
@@ -59,6 +62,7 @@ def test_answer_quotes_another_note_only_when_it_matches_nearly_as_well(tmp_path
     assert [c.hit.chunk.note for c in answer.citations[:2]] == ["backup.md", "running.md"]
     assert "고장 난다" in answer.text and "신발" not in answer.text  # one shared word: cited, not quoted
     monkeypatch.setattr(answer_module, "OTHER_NOTE_SHARE", 0.0)
+    monkeypatch.setattr(answer_module, "QUOTE_FLOOR", 0.0)
     assert "신발" in compose(library, "디스크가 고장 나면 어떻게 해?", found=True).text  # what it was before
 
 
@@ -90,3 +94,50 @@ def test_answer_over_an_empty_corpus_asks_for_notes(tmp_path, analyzers):
     answer = library.ask("백업은 어떻게 해?", 5)
     assert not answer.found and answer.related == () and "노트를 추가" in answer.text
     assert answer.searched_for == "백업은 어떻게 해?" and answer.took_ms > 0
+
+
+BUDGET = """# 가계부
+
+## 고정 지출
+
+월세는 매달 25일에 자동이체로 나간다.
+통신비는 알뜰폰으로 바꾼 뒤 절반이 되었다.
+"""
+
+
+def test_closeness_quotes_the_line_for_a_question_in_other_words(tmp_path, analyzers):
+    library = library_with(tmp_path, analyzers, BUDGET)
+    question = "가계부에서 집세 빠지는 날은?"  # shares only the note's title with it
+    result, _evidence = library.examine(question, 5)
+    by_words = compose_answer(question, result, 0.9, found=True)
+    assert by_words.text == "고정 지출 [1]"  # no line shares a word: the section's title, a dead end
+
+    def about_rent(texts: list[str]) -> np.ndarray:  # the model's cosines, as a stand-in
+        return np.array([0.9 if "월세" in t else 0.8 for t in texts])
+
+    by_meaning = compose_answer(question, result, 0.9, found=True, closeness=about_rent)
+    assert by_meaning.text.startswith("월세는 매달 25일에 자동이체로 나간다. [1]"), by_meaning.text
+    assert "통신비" not in by_meaning.text  # far below the best: not quoted
+    assert by_meaning.citations[0].highlight_lines == (result.hits[0].chunk.start_line + 2,)
+
+
+def test_sentence_vectors_embed_a_sentence_once_and_keep_the_most_recent():
+    class Counting(HashingEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.sentences_embedded: list[str] = []
+
+        def embed_sentences(self, texts):
+            self.sentences_embedded.extend(texts)
+            return super().embed_sentences(texts)
+
+    embedder = Counting()
+    vectors = SentenceVectors(embedder, capacity=2)
+    first = vectors.of(["가", "나", "가"])
+    assert embedder.sentences_embedded == ["가", "나"] and np.array_equal(first[0], first[2])
+    vectors.of(["가"])  # used again: now the most recent
+    vectors.of(["다"])  # over capacity: 나, the least recent, goes
+    vectors.of(["가", "나"])
+    assert embedder.sentences_embedded == ["가", "나", "다", "나"]
+    closeness = vectors.closeness(embedder.embed_queries(["가"])[0])(["가", "다"])
+    assert closeness[0] == pytest.approx(1.0) and closeness[1] < 1.0
