@@ -10,15 +10,12 @@ passages: never a dead end. The few words added around quotes follow the questio
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from backend.chunking import HEADING_SEPARATOR
-from backend.embedding import Embedder
 from backend.index import ChunkRecord, Sentence
 from backend.keywords import HANGUL
 from backend.models import Answer, Citation
@@ -84,37 +81,6 @@ class Verdict:
     asked: Sentence
     reply: Sentence
     negative: bool
-
-
-class SentenceVectors:
-    """Vectors of the sentences answers quote: embedded the first time one is quoted, the most
-    recently quoted kept. Keyed by text, so an edited sentence is embedded afresh."""
-
-    def __init__(self, embedder: Embedder, capacity: int) -> None:
-        self._embedder = embedder
-        self._capacity = capacity
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def of(self, texts: Sequence[str]) -> np.ndarray:
-        found: dict[str, np.ndarray] = {}
-        with self._lock:
-            for text in texts:
-                if (vector := self._vectors.get(text)) is not None:
-                    self._vectors.move_to_end(text)
-                    found[text] = vector
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            fresh = dict(zip(missing, self._embedder.embed_sentences(missing)))
-            found.update(fresh)
-            with self._lock:
-                self._vectors.update(fresh)
-                while len(self._vectors) > self._capacity:
-                    self._vectors.popitem(last=False)
-        return np.stack([found[t] for t in texts])
-
-    def closeness(self, query_vector: np.ndarray) -> Closeness:
-        return lambda texts: self.of(texts) @ query_vector
 
 
 def compose_answer(

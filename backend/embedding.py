@@ -51,9 +51,10 @@ class Embedder(Protocol):
 
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
-    def embed_sentences(self, texts: list[str]) -> np.ndarray:
-        """Sentences an answer may quote, embedded as passages while a user waits: on the query
-        thread, so a running reindex never delays them."""
+    def embed_sentences(self, texts: list[str], *, waiting: bool = True) -> np.ndarray:
+        """Sentences an answer may quote, embedded as passages: on the query thread while a user
+        waits, so a running reindex never delays them; on the indexing thread (waiting=False)
+        when they are embedded ahead of time."""
         ...
 
 
@@ -135,9 +136,10 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         return self._passage_thread.submit(self._encode, texts, self._passage_prompt).result()
 
-    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+    def embed_sentences(self, texts: list[str], *, waiting: bool = True) -> np.ndarray:
         self.warm_up()
-        return self._query_thread.submit(self._encode, texts, self._passage_prompt).result()
+        thread = self._query_thread if waiting else self._passage_thread
+        return thread.submit(self._encode, texts, self._passage_prompt).result()
 
 
 class OnnxEmbedder:
@@ -263,9 +265,10 @@ class OnnxEmbedder:
         self.warm_up()
         return self._passage_thread.submit(self._encode, texts, "passage: ").result()
 
-    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+    def embed_sentences(self, texts: list[str], *, waiting: bool = True) -> np.ndarray:
         self.warm_up()
-        return self._query_thread.submit(self._encode, texts, "passage: ").result()
+        thread = self._query_thread if waiting else self._passage_thread
+        return thread.submit(self._encode, texts, "passage: ").result()
 
 
 def _onnxruntime_session(path: Path, threads: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:

@@ -336,15 +336,16 @@ def _point_current(index_dir: Path, name: str) -> None:
 
 def sweep_generations(index_dir: Path, *, keep_previous: int = KEEP_PREVIOUS) -> None:
     """Remove what nobody may read any more: generations older than the live one and the
-    `keep_previous` before it, and leftovers of a killed write. Only the writer sweeps (so no
-    write is in progress). Without a readable CURRENT nothing complete is removed."""
+    `keep_previous` before it, and leftovers of a killed write (backend.quotes' temporary files
+    too). Only the writer sweeps, before it writes. Without a readable CURRENT nothing complete is
+    removed."""
     current = current_generation(index_dir)
     if current is None:
         return
     older = [g for g in generations(index_dir) if _written_at(g.name) < _written_at(current.name)]
     keep = {current.name, CURRENT, *(g.name for g in older[:keep_previous])}
     for path in index_dir.iterdir():
-        if path.name not in keep and path.name.startswith(("gen-", ".gen-", f".{CURRENT}.")):
+        if path.name not in keep and path.name.startswith(("gen-", ".gen-", f".{CURRENT}.", ".quotes-")):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from backend.answer import SentenceVectors, compose_answer
+from backend.answer import compose_answer
 from backend.chunking import HEADING_SEPARATOR
 from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
 from backend.conversation import Turn, resolve
@@ -34,6 +34,7 @@ from backend.keywords import AnalyzerPool
 from backend.models import Answer, NoteFilter, ReindexReport
 from backend.notes import NoteStore, NoteVersion
 from backend.priority import background_priority
+from backend.quotes import SentenceVectors
 from backend.search import FusionConfig, HybridRetriever, KeywordMatch, SearchResult
 from backend.settings import Settings
 
@@ -65,6 +66,7 @@ class LibraryStatus:
     chunks: int
     generation: str
     reindexing: ReindexProgress | None
+    quotes_pending: int = 0  # sentences still to embed ahead of time (backend.quotes)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,9 @@ class NotesLibrary:
         )
         self.fusion = fusion or FusionConfig()
         self.confidence = confidence or ConfidenceModel()
-        self.sentences = SentenceVectors(embedder, settings.quote_cache)
+        self.sentences = SentenceVectors(
+            embedder, settings.quote_cache, settings.index_dir, writes=settings.role != "reader"
+        )
         self._analyzers = analyzers or AnalyzerPool()
         self._retriever: HybridRetriever | None = None
         self._topics: TopicAnchors | None = None
@@ -204,6 +208,7 @@ class NotesLibrary:
         analyzer = self._analyzers.for_vocabulary(*corpus_vocabulary(stored.notes.values()))
         if self._retriever is None or stored is not self._retriever.index or analyzer is not self._retriever.analyzer:
             self._retriever = HybridRetriever(stored, analyzer, self.fusion)
+            self.sentences.warm(stored.records)
             # a loaded generation is millions of objects that never change: out of the cyclic
             # collector's way, or each full collection walks them all in the middle of a question
             # (frozen objects are still freed by reference counting when a generation is dropped)
@@ -237,6 +242,7 @@ class NotesLibrary:
             chunks=len(index.records) if index else 0,
             generation=index.generation if index else "",
             reindexing=self._progress if self.reindexing else None,
+            quotes_pending=self.sentences.pending,
         )
 
     # ---- reads ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     chunk_chars: int = 600
-    quote_cache: int = 16_384  # sentence vectors kept for choosing quotes (1.5 kB each); 0: embed them every time
+    quote_cache: int = 100_000  # sentence vectors kept for choosing quotes (~1 kB each); 0: embed them every time
     api_key: str | None = None
     api_key_reads: bool = False
     allow_open: bool = False  # serve on a non-loopback address without a key, on purpose

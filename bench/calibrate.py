@@ -91,8 +91,8 @@ class CachedQueries:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._embedder.embed_passages(texts)
 
-    def embed_sentences(self, texts: list[str]) -> np.ndarray:
-        return self._embedder.embed_sentences(texts)
+    def embed_sentences(self, texts: list[str], *, waiting: bool = True) -> np.ndarray:
+        return self._embedder.embed_sentences(texts, waiting=waiting)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
@@ -111,7 +111,9 @@ class CachedQueries:
         )
 
 
-def open_library(corpus: list[Path], folder: Path, embedder, fusion: FusionConfig, chunk_chars: int) -> NotesLibrary:
+def open_library(
+    corpus: list[Path], folder: Path, embedder, fusion: FusionConfig, chunk_chars: int, quote_cache: int | None = None
+) -> NotesLibrary:
     notes = folder / "corpus"
     if corpus:  # copied afresh: an edited note is reindexed, an unchanged one costs nothing
         shutil.rmtree(notes, ignore_errors=True)
@@ -122,7 +124,11 @@ def open_library(corpus: list[Path], folder: Path, embedder, fusion: FusionConfi
                 notes.mkdir(parents=True, exist_ok=True)
                 shutil.copy(source, notes / source.name)
     settings = Settings(
-        corpus_dir=notes, index_dir=folder / "index", models_dir=ROOT / "data" / "models", chunk_chars=chunk_chars
+        corpus_dir=notes,
+        index_dir=folder / "index",
+        models_dir=ROOT / "data" / "models",
+        chunk_chars=chunk_chars,
+        quote_cache=Settings().quote_cache if quote_cache is None else quote_cache,
     )
     library = NotesLibrary(settings, embedder, fusion=fusion)
     library.open()
@@ -167,7 +173,7 @@ def korquad_rows(seed: int, embedder, fusion: FusionConfig) -> list[Row]:
     outside = random.Random(seed + 1000).sample(others, 300)
     folder = CACHE / f"korquad-30-{seed}-400"
     write_notes(articles, folder / "corpus")
-    library = open_library([], folder, embedder, fusion, 400)
+    library = open_library([], folder, embedder, fusion, 400, quote_cache=0)  # no answers composed here
     answers = {q: a for q, a in asked}
     questions = [DevQuestion(q, (1,)) for q, _ in asked] + [DevQuestion(q, (), kind="korquad") for q in outside]
     return rows_of(library, questions, lambda q: lambda chunk: answers[q.question] in chunk.text)

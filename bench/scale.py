@@ -184,6 +184,15 @@ def report_blocks(large: list[float], small: list[float], block: int = BLOCK) ->
         print("  WARNING: the blocks disagree by more than 25%: the machine was busy; run again before trusting it")
 
 
+def quotes_warmed(port: int) -> float:
+    """Seconds until the server has embedded its sentences ahead of time (backend.quotes): before,
+    an answer embeds the sentences it may quote itself."""
+    started = time.perf_counter()
+    while httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).json()["quotes_pending"]:
+        time.sleep(0.5)
+    return time.perf_counter() - started
+
+
 def folder_mib(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
@@ -215,6 +224,8 @@ def main() -> None:
         else:
             rate = chunks / build_s
             print(f"build from scratch (serve -> ready): {build_s:.0f} s for {chunks} passages = {rate:.1f} passages/s")
+        warmed_s = quotes_warmed(args.port)
+        print(f"sentences embedded ahead of time for quoting, in the background after ready: {warmed_s:.0f} s more")
         live = base / "index" / (base / "index" / "CURRENT").read_text(encoding="utf-8").strip()
         print(f"index on disk: {folder_mib(live):.0f} MiB live generation ({folder_mib(base / 'index'):.0f} MiB with "
               "the previous ones kept for readers)")  # fmt: skip
@@ -224,6 +235,7 @@ def main() -> None:
         shutil.copy(ROOT / "corpus" / "docker-vm-kubernetes.md", one / "corpus")
         small_api, _ = serve(one / "corpus", one / "index", args.port + 1)
         try:
+            quotes_warmed(args.port + 1)
             (large, small), (large_inside, small_inside) = ask_times((args.port, args.port + 1), questions)
         finally:
             stop(small_api)

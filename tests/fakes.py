@@ -46,5 +46,5 @@ class HashingEmbedder:
         self.passages_embedded.extend(texts)
         return self.embed_queries(texts)
 
-    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+    def embed_sentences(self, texts: list[str], *, waiting: bool = True) -> np.ndarray:
         return self.embed_queries(texts)

@@ -3,10 +3,9 @@
 import re
 
 import numpy as np
-import pytest
 
 import backend.answer as answer_module
-from backend.answer import SentenceVectors, compose_answer
+from backend.answer import compose_answer
 from backend.library import NotesLibrary
 from tests.conftest import make_settings
 from tests.fakes import HashingEmbedder
@@ -119,25 +118,3 @@ def test_closeness_quotes_the_line_for_a_question_in_other_words(tmp_path, analy
     assert by_meaning.text.startswith("월세는 매달 25일에 자동이체로 나간다. [1]"), by_meaning.text
     assert "통신비" not in by_meaning.text  # far below the best: not quoted
     assert by_meaning.citations[0].highlight_lines == (result.hits[0].chunk.start_line + 2,)
-
-
-def test_sentence_vectors_embed_a_sentence_once_and_keep_the_most_recent():
-    class Counting(HashingEmbedder):
-        def __init__(self):
-            super().__init__()
-            self.sentences_embedded: list[str] = []
-
-        def embed_sentences(self, texts):
-            self.sentences_embedded.extend(texts)
-            return super().embed_sentences(texts)
-
-    embedder = Counting()
-    vectors = SentenceVectors(embedder, capacity=2)
-    first = vectors.of(["가", "나", "가"])
-    assert embedder.sentences_embedded == ["가", "나"] and np.array_equal(first[0], first[2])
-    vectors.of(["가"])  # used again: now the most recent
-    vectors.of(["다"])  # over capacity: 나, the least recent, goes
-    vectors.of(["가", "나"])
-    assert embedder.sentences_embedded == ["가", "나", "다", "나"]
-    closeness = vectors.closeness(embedder.embed_queries(["가"])[0])(["가", "다"])
-    assert closeness[0] == pytest.approx(1.0) and closeness[1] < 1.0

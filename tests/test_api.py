@@ -20,10 +20,12 @@ def test_health_reports_index_model_and_what_needs_a_key(client):
         "model": "test/hashing-embedder",
         "generation": body["generation"],
         "reindexing": None,
+        "quotes_pending": body["quotes_pending"],
         "auth": {"writes": False, "reads": False},
         "last_error": None,
     }
     assert body["chunks"] >= 10 and body["generation"].startswith("gen-")
+    assert isinstance(body["quotes_pending"], int) and body["quotes_pending"] >= 0  # warming: tests/test_quotes.py
     assert client.get("/api/health/ready").json() == {"ready": True}
 
 

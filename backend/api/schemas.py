@@ -163,6 +163,11 @@ class HealthResponse(BaseModel):
     model: str
     generation: str = Field(description="The index generation being served.")
     reindexing: ReindexProgressOut | None = Field(description="Progress of a running reindex, else null.")
+    quotes_pending: int = Field(
+        0,
+        description="Sentences still to embed ahead of time; until 0, an answer embeds those it may quote itself "
+        "(about 3 ms each).",
+    )
     auth: AuthNeeds
     last_error: str | None = Field(None, description="Why the last background reindex failed, if it did.")
 
@@ -185,6 +190,7 @@ class HealthResponse(BaseModel):
                 total=progress.total,
                 elapsed_s=round(time.monotonic() - progress.started, 1),
             ),
+            quotes_pending=status.quotes_pending,
             auth=auth,
             last_error=last_error,
         )
