@@ -125,6 +125,15 @@ def start_api(tmp: Path, port: int, backend: str, threads: int, **extra: str) ->
     raise RuntimeError("API did not start")
 
 
+def quotes_warmed(port: int) -> float:
+    """Seconds until the server has embedded its sentences ahead of time (backend.quotes): before,
+    an answer embeds the sentences it may quote itself."""
+    started = time.perf_counter()
+    while httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).json()["quotes_pending"]:
+        time.sleep(0.5)
+    return time.perf_counter() - started
+
+
 def stop(api: subprocess.Popen) -> None:
     api.terminate()
     api.wait(timeout=30)
@@ -152,6 +161,7 @@ def main() -> None:
         stop(api)
         api, warm = start_api(Path(tmp), args.port, args.backend, args.threads)
         print(f"serve -> ready: {cold:.1f} s with no index (building it), {warm:.1f} s with a current index")
+        print(f"then sentences embedded ahead of time for quoting: {quotes_warmed(args.port):.1f} s in the background")
         turns = [{"question": q, "answer": "노트의 답 " * 20} for q in questions[:10]]
         client, keep_alive = httpx.Client(timeout=60), KeepAlive(args.port)
         try:

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from bench.bare_encode import BareEncoder
-from bench.latency import KeepAlive, in_turns, percentile, stop
+from bench.latency import KeepAlive, in_turns, percentile, quotes_warmed, stop
 from bench.memory import peak_rss_mib
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,15 +182,6 @@ def report_blocks(large: list[float], small: list[float], block: int = BLOCK) ->
     print(f"  the same ratio in {len(ratios)} blocks of {block} questions: {min(ratios):.2f}-{max(ratios):.2f}x")
     if max(ratios) / min(ratios) > 1.25:
         print("  WARNING: the blocks disagree by more than 25%: the machine was busy; run again before trusting it")
-
-
-def quotes_warmed(port: int) -> float:
-    """Seconds until the server has embedded its sentences ahead of time (backend.quotes): before,
-    an answer embeds the sentences it may quote itself."""
-    started = time.perf_counter()
-    while httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).json()["quotes_pending"]:
-        time.sleep(0.5)
-    return time.perf_counter() - started
 
 
 def folder_mib(folder: Path) -> float:
