@@ -49,6 +49,7 @@ class SentenceVectors:
         self._writes = writes
         self._loaded = False
         self._unsaved = 0
+        self._save_lock = threading.Lock()  # a stopped warm-up may still be saving when the next one does
 
     def warm(self, records: Sequence[ChunkRecord]) -> threading.Thread | None:
         """Embed in the background the sentences of `records` not kept yet (as many as fit)."""
@@ -62,8 +63,9 @@ class SentenceVectors:
 
     def _warm(self, token: object, records: Sequence[ChunkRecord]) -> None:
         wanted = list(dict.fromkeys(s.text for r in records for s in r.sentences))[: self._capacity]
-        if not self._loaded:
-            self._load(set(wanted))
+        with self._save_lock:
+            if not self._loaded:
+                self._load(set(wanted))
         with self._lock:
             missing = [t for t in wanted if t not in self._vectors]
             self.pending = len(missing)
@@ -78,6 +80,8 @@ class SentenceVectors:
                 return
             except Exception as exc:  # noqa: BLE001 - answers embed what they need themselves
                 log.warning("embedding sentences ahead of time failed: %s", exc)
+                if self._warming is token:
+                    self.pending = 0  # nothing more will come ahead of time
                 return
             with self._lock:
                 self._keep(zip(batch, fresh))
@@ -133,12 +137,13 @@ class SentenceVectors:
             texts, vectors = list(self._vectors), list(self._vectors.values())
             self._unsaved = 0
         tmp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp.npz")
-        try:
-            np.savez(tmp, texts=json.dumps(texts, ensure_ascii=False), vectors=np.stack(vectors))
-            tmp.replace(self._file)
-        except OSError as exc:  # a full or read-only disk costs the next start some time, nothing more
-            log.info("cannot keep sentence vectors in %s: %s", self._file, exc)
-            tmp.unlink(missing_ok=True)
+        with self._save_lock:
+            try:
+                np.savez(tmp, texts=json.dumps(texts, ensure_ascii=False), vectors=np.stack(vectors))
+                tmp.replace(self._file)
+            except OSError as exc:  # a full or read-only disk costs the next start some time, nothing more
+                log.info("cannot keep sentence vectors in %s: %s", self._file, exc)
+                tmp.unlink(missing_ok=True)
 
     def _keep(self, pairs) -> None:
         for text, vector in pairs:

@@ -130,6 +130,8 @@ def quotes_warmed(port: int) -> float:
     an answer embeds the sentences it may quote itself."""
     started = time.perf_counter()
     while httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).json()["quotes_pending"]:
+        if time.perf_counter() - started > 3600:
+            raise RuntimeError("the server still has sentences to embed after an hour")
         time.sleep(0.5)
     return time.perf_counter() - started
 

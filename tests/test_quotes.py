@@ -114,3 +114,20 @@ def test_a_start_sweeps_what_a_killed_save_left_and_keeps_the_saved_vectors(tmp_
     library = NotesLibrary(settings, HashingEmbedder(), analyzers=analyzers)
     library.open()
     assert not list(settings.index_dir.glob(".quotes-*")) and kept.exists()
+
+
+def test_a_failing_model_ends_the_warm_up_and_answers_embed_what_they_need(tmp_path, analyzers):
+    records = library_with(tmp_path, analyzers, FAQ).retriever.index.records
+
+    class Broken(Counting):
+        def embed_sentences(self, texts, *, waiting=True):
+            if not waiting:
+                raise OSError("model file gone")
+            return super().embed_sentences(texts, waiting=waiting)
+
+    embedder = Broken()
+    vectors = SentenceVectors(embedder, capacity=100)
+    vectors.warm(records).join()
+    assert vectors.pending == 0  # health no longer waits for it
+    assert vectors.of(["디스크는 언젠가 고장 난다."]).shape == (1, embedder.dim)
+    assert embedder.calls == [(["디스크는 언젠가 고장 난다."], True)]
