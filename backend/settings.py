@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_MODEL = "intfloat/multilingual-e5-small"
@@ -23,7 +24,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     chunk_chars: int = 600
-    quote_cache: int = 100_000  # sentence vectors kept for choosing quotes (~1 kB each); 0: embed them every time
+    quote_cache: int = Field(100_000, ge=0)  # sentence vectors kept for choosing quotes (~1 kB each); 0: none
     api_key: str | None = None
     api_key_reads: bool = False
     allow_open: bool = False  # serve on a non-loopback address without a key, on purpose

@@ -4,9 +4,11 @@ import time
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from backend.library import NotesLibrary
 from backend.quotes import SentenceVectors
+from backend.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes import HashingEmbedder
 from tests.test_answer import FAQ, library_with
@@ -131,3 +133,9 @@ def test_a_failing_model_ends_the_warm_up_and_answers_embed_what_they_need(tmp_p
     assert vectors.pending == 0  # health no longer waits for it
     assert vectors.of(["디스크는 언젠가 고장 난다."]).shape == (1, embedder.dim)
     assert embedder.calls == [(["디스크는 언젠가 고장 난다."], True)]
+
+
+def test_a_negative_cache_size_is_a_clear_settings_error(monkeypatch):
+    monkeypatch.setenv("NOTES_QUOTE_CACHE", "-1")
+    with pytest.raises(ValidationError, match="quote_cache"):
+        Settings()
