@@ -50,6 +50,7 @@ class SentenceVectors:
         self._loaded = False
         self._unsaved = 0
         self._save_lock = threading.Lock()  # a stopped warm-up may still be saving when the next one does
+        self._thread: threading.Thread | None = None
 
     def warm(self, records: Sequence[ChunkRecord]) -> threading.Thread | None:
         """Embed in the background the sentences of `records` not kept yet (as many as fit)."""
@@ -57,9 +58,18 @@ class SentenceVectors:
         self.pending = min(sum(len(r.sentences) for r in records), max(self._capacity, 0))  # at most this many
         if not self.pending:
             return None
-        thread = threading.Thread(target=self._warm, args=(token, records), name="warm-quotes", daemon=True)
+        thread = self._thread = threading.Thread(
+            target=self._warm, args=(token, records), name="warm-quotes", daemon=True
+        )
         thread.start()
         return thread
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until the latest warm-up has finished, saving included; False on timeout."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
 
     def _warm(self, token: object, records: Sequence[ChunkRecord]) -> None:
         wanted = list(dict.fromkeys(s.text for r in records for s in r.sentences))[: self._capacity]

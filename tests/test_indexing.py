@@ -110,6 +110,7 @@ def test_killed_reindex_restarts_into_old_or_new_state(tmp_path, analyzers):
     # a normal start afterwards sweeps half-written generations and indexes the corpus as it is
     library = NotesLibrary(Settings(corpus_dir=corpus, index_dir=index_dir), HashingEmbedder(), analyzers=analyzers)
     library.open()
+    assert library.sentences.wait(10)
     live = (CURRENT, library.retriever.index.generation)
     leftovers = [p.name for p in index_dir.iterdir() if p.name not in live and not p.name.startswith("quotes-")]
     assert len(leftovers) <= KEEP_PREVIOUS and all(name.startswith("gen-") for name in leftovers)  # no half-writes

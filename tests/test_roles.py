@@ -27,6 +27,7 @@ def test_reader_follows_the_writers_generations_and_never_writes(tmp_path, analy
     assert not reader.status().ready  # no generation yet: it waits for the writer
     writer.open()
     assert wait_until(lambda: reader.status().generation == writer.status().generation)
+    assert writer.sentences.wait(10)  # the writer's sentence vectors saved beside the index
     before = sorted(p.name for p in writer_settings.index_dir.iterdir())
     writer.put_note("new.md", "# 새 노트\n\n리더가 따라와야 하는 내용.\n".encode())
     assert wait_until(lambda: reader.status().generation == writer.status().generation)
@@ -38,6 +39,7 @@ def test_reader_follows_the_writers_generations_and_never_writes(tmp_path, analy
             raise AssertionError("a reader changed something")
         except ReadOnlyRoleError as exc:
             assert "reader" in str(exc)
+    assert reader.sentences.wait(10) and writer.sentences.wait(10)
     after_reader = sorted(p.name for p in writer_settings.index_dir.iterdir())
     assert set(after_reader) - set(before) <= {writer.status().generation}  # only the writer's new generation
 
