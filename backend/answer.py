@@ -91,12 +91,17 @@ def compose_answer(
     words = WORDS[language_of(question)]
     if not result.hits:
         return Answer(question, words["empty"], False, confidence)
-    if not found:
-        related = tuple(Citation(n + 1, hit) for n, hit in enumerate(result.hits[:RELATED]))
-        return Answer(question, words["not_found"], False, confidence, related=related)
-
     spelled = {s for found in result.spellings.values() for s in found}  # 리베이스 in the question, rebase in the note
     weights = {t: result.idf.get(t, 0.0) for t in set(result.query_terms) | spelled}
+    if not found:  # the closest passages, each marking the lines an answer would have quoted
+        marked: dict[int, set[int]] = {}
+        for _score, n, _position, sentence in _rank_sentences(result, weights, None, closeness)[:MAX_SENTENCES]:
+            marked.setdefault(n, set()).add(result.hits[n].chunk.start_line + sentence.line_offset)
+        related = tuple(
+            Citation(n + 1, hit, tuple(sorted(marked.get(n, ())))) for n, hit in enumerate(result.hits[:RELATED])
+        )
+        return Answer(question, words["not_found"], False, confidence, related=related)
+
     parts: list[str] = []
     used: dict[int, list[int]] = {}
 

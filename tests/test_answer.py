@@ -85,7 +85,8 @@ def test_answer_not_found_still_shows_the_closest_passages(tmp_path, analyzers):
     assert not answer.found and answer.citations == ()
     assert 1 <= len(answer.related) <= 3
     assert [c.n for c in answer.related] == list(range(1, len(answer.related) + 1))
-    assert all(c.highlight_lines == () for c in answer.related)
+    for c in answer.related:  # the lines an answer would have quoted, if any, inside their passage
+        assert all(c.hit.chunk.start_line <= line <= c.hit.chunk.end_line for line in c.highlight_lines)
 
 
 def test_answer_over_an_empty_corpus_asks_for_notes(tmp_path, analyzers):
@@ -118,3 +119,16 @@ def test_closeness_quotes_the_line_for_a_question_in_other_words(tmp_path, analy
     assert by_meaning.text.startswith("월세는 매달 25일에 자동이체로 나간다. [1]"), by_meaning.text
     assert "통신비" not in by_meaning.text  # far below the best: not quoted
     assert by_meaning.citations[0].highlight_lines == (result.hits[0].chunk.start_line + 2,)
+
+
+def test_closest_passages_of_a_refused_answer_mark_the_line_closest_in_meaning(tmp_path, analyzers):
+    library = library_with(tmp_path, analyzers, BUDGET)
+    question = "가계부에서 집세 빠지는 날은?"
+    result, _evidence = library.examine(question, 5)
+
+    def about_rent(texts: list[str]) -> np.ndarray:
+        return np.array([0.9 if "월세" in t else 0.8 for t in texts])
+
+    refused = compose_answer(question, result, 0.1, found=False, closeness=about_rent)
+    assert refused.citations == () and "확실한 답을 찾지 못했습니다" in refused.text
+    assert refused.related[0].highlight_lines == (result.hits[0].chunk.start_line + 2,)  # 월세는 매달 25일 ...

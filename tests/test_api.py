@@ -52,7 +52,8 @@ def test_ask_not_covered_says_so_and_shows_the_closest_passages(client):
     assert body["found"] is False and body["citations"] == []
     assert "확실한 답을 찾지 못했습니다" in body["answer"] and body["confidence"] < 0.5
     assert 1 <= len(body["related"]) <= 3 and [c["n"] for c in body["related"]] == [1, 2, 3][: len(body["related"])]
-    assert all(c["highlight_lines"] == [] for c in body["related"])
+    for c in body["related"]:  # the closest lines, marked inside their passage
+        assert all(c["start_line"] <= line <= c["end_line"] for line in c["highlight_lines"])
 
 
 def test_search_returns_ranked_passages(client):
