@@ -29,6 +29,7 @@ QUOTED_PASSAGES = 3  # sentences are quoted from the top passages only
 # answering line; frozen half 19 -> 8 of 59, two of 56 losing it). Its passage is still cited.
 OTHER_NOTE_SHARE = 0.7
 RELATED = 3  # passages shown under an answer that was not found
+
 # A sentence scores the share of the question's word weight it holds plus this weight times its
 # closeness to the question in meaning (the model's cosine, scaled over the candidate sentences),
 # and is quoted if it scores this share of the best: a question in other words than the note
@@ -93,13 +94,10 @@ def compose_answer(
         return Answer(question, words["empty"], False, confidence)
     spelled = {s for found in result.spellings.values() for s in found}  # 리베이스 in the question, rebase in the note
     weights = {t: result.idf.get(t, 0.0) for t in set(result.query_terms) | spelled}
-    if not found:  # the closest passages, each marking the lines an answer would have quoted
-        marked: dict[int, set[int]] = {}
-        for _score, n, _position, sentence in _rank_sentences(result, weights, None, closeness)[:MAX_SENTENCES]:
-            marked.setdefault(n, set()).add(result.hits[n].chunk.start_line + sentence.line_offset)
-        related = tuple(
-            Citation(n + 1, hit, tuple(sorted(marked.get(n, ())))) for n, hit in enumerate(result.hits[:RELATED])
-        )
+    if not found:  # the closest passages, the one sentence closest to the question marked: a hint, not a quote
+        closest = _rank_sentences(result, weights, None, closeness)[:1]
+        marked = {n: (result.hits[n].chunk.start_line + sentence.line_offset,) for _s, n, _p, sentence in closest}
+        related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
         return Answer(question, words["not_found"], False, confidence, related=related)
 
     parts: list[str] = []

@@ -52,7 +52,10 @@ def test_not_covered_question_says_so_with_the_closest_passages_folded(real_serv
     at.chat_input[0].set_value("김치찌개를 맛있게 끓이는 방법은?").run()
     assert "노트에서 확실한 답을 찾지 못했습니다" in at.chat_message[1].info[0].value
     folded = next(m.value for m in at.chat_message[1].markdown if "가장 가까운 구절" in m.value)
-    assert folded.startswith('<details class="nq-more">') and " open>" not in folded
+    assert folded.startswith('<details class="nq-more"><summary>')  # the closest passages, folded away
+    first_card = folded.split('<details class="nq-card"', 2)[1]
+    assert first_card.startswith(" id=") and " open>" in first_card.split("</summary>")[0]  # opens when unfolded
+    assert "<mark>" in first_card  # with the lines closest to the question marked
 
 
 def test_examples_come_from_the_corpus_and_are_asked_on_click(live_server, monkeypatch, tmp_path):

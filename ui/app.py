@@ -282,7 +282,7 @@ def show_message(index: int, message: dict, conversation: str) -> None:
                 folded = cards_html(index, message["related"], image_uri, conversation=conversation)
                 st.markdown(
                     f'<details class="nq-more"><summary>가장 가까운 구절 {len(message["related"])}개 보기</summary>'
-                    f"{folded.replace(' open>', '>')}</details>",
+                    f"{folded}</details>",  # folded; inside, the card marking the closest lines opens first
                     unsafe_allow_html=True,
                 )
             _footer(index, message)

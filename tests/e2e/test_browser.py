@@ -145,6 +145,16 @@ def browse(p, tmp_path, name: str, *, width: int, height: int, dark: bool = Fals
     )
 
 
+def ready_page(browser, servers: str):
+    """A new page on the UI, once it says the API is connected."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(servers, wait_until="domcontentloaded")
+    expect(page.get_by_text("API 연결됨")).to_be_visible(timeout=60_000)
+    return page
+
+
 def ask(page, question: str, nth: int):
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
@@ -161,9 +171,7 @@ def test_answer_in_view_markers_open_cards_note_view_and_reload(servers, tmp_pat
     OUTPUT.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = browse(p, tmp_path, "desktop", width=1366, height=900)
-        page = browser.new_page()
-        page.goto(servers, wait_until="domcontentloaded")
-        expect(page.get_by_text("API 연결됨")).to_be_visible(timeout=60_000)
+        page = ready_page(browser, servers)
         expect(page.get_by_test_id("stChatInputTextArea")).to_be_focused(timeout=10_000)  # no Tab needed
         first = ask(page, "도커는 VM보다 항상 좋은가?", 1)
         expect(first).to_contain_text("아니요.")
@@ -200,13 +208,11 @@ def test_answer_in_view_markers_open_cards_note_view_and_reload(servers, tmp_pat
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_passages_are_readable_in_both_themes(servers, tmp_path, theme):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = browse(p, tmp_path, theme, width=1366, height=900, dark=theme == "dark")
-        page = browser.new_page()
-        page.goto(servers, wait_until="domcontentloaded")
-        expect(page.get_by_text("API 연결됨")).to_be_visible(timeout=60_000)
+        page = ready_page(browser, servers)
         ask(page, "쿠버네티스와 도커는 어떤 관계야?", 1)
         for selector in (".nq-passage", ".nq-passage mark", ".nq-card > summary"):
             element = page.locator(selector).first
@@ -229,4 +235,21 @@ def test_phone_layout_keeps_the_answer_in_view(servers, tmp_path):
         title = page.get_by_role("heading", name="노트에게 물어보세요")
         assert title.bounding_box()["height"] < 80  # one line of title, no syllable on its own line
         page.screenshot(path=str(OUTPUT / "ui-phone.png"))
+        browser.close()
+
+
+def test_a_refused_question_unfolds_to_the_closest_passage_with_its_closest_lines_marked(servers, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = browse(p, tmp_path, "refused", width=1366, height=900)
+        page = ready_page(browser, servers)
+        reply = ask(page, "김치찌개 맛있게 끓이는 법 알려줘", 1)
+        expect(reply).to_contain_text("노트에서 확실한 답을 찾지 못했습니다")
+        fold = reply.locator("details.nq-more").first
+        expect(fold.locator(".nq-card").first).to_be_hidden()  # folded away until asked for
+        fold.locator("summary").first.click()
+        card = fold.locator(".nq-card").first
+        expect(card.locator("mark").first).to_be_visible(timeout=10_000)  # open, its closest line marked
+        page.screenshot(path=str(OUTPUT / "ui-refused.png"))
         browser.close()
