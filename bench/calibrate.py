@@ -71,6 +71,7 @@ class Row:
     quotes: bool | None = None  # the composed answer quotes a line that answers (None: lines unknown)
     other_note: bool | None = None  # the composed answer quotes a sentence of a note that does not answer
     quoted: int | None = None  # [n] markers in the composed answer: how much it quotes
+    hinted: bool | None = None  # refused, its closest passages would mark a line that answers
 
 
 class CachedQueries:
@@ -145,7 +146,7 @@ def rows_of(
         result, evidence = library.examine(q.question, 10)
         rank = first_rank([h.chunk for h in result.hits], is_answer(q)) if q.lines else None
         kind = "in" if q.lines else q.kind or "out"
-        quotes = other_note = quoted_count = None
+        quotes = other_note = quoted_count = hinted = None
         if note_of is not None and q.lines:
             closeness = library.sentences.closeness(library.embedder.embed_queries([q.question])[0])
             answer = compose_answer(q.question, result, 1.0, found=True, closeness=closeness)
@@ -154,7 +155,12 @@ def rows_of(
             quotes = any((note, line) in quoted for line in q.lines)
             other_note = any(n != note for n, _line in quoted)
             quoted_count = len(re.findall(r"\[\d+\]", answer.text))
-        rows.append(Row(q.question, bool(q.lines), kind, rank, evidence, q.note, quotes, other_note, quoted_count))
+            refused = compose_answer(q.question, result, 0.0, found=False, closeness=closeness)
+            hinted = any((c.hit.chunk.note, line) in {(note, n) for n in q.lines} for c in refused.related
+                         for line in c.highlight_lines)  # fmt: skip
+        rows.append(
+            Row(q.question, bool(q.lines), kind, rank, evidence, q.note, quotes, other_note, quoted_count, hinted)
+        )
     return rows
 
 
@@ -254,7 +260,7 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
     print(
         f"{'set':<14} {'in':>4} {'answered':>9} {'refused@3':>9} {'ask@1':>6} {'ask@3':>6} {'search@1':>8} "
         f"{'search@3':>8} {'out':>4} {'near ans':>8} {'far ans':>7} {'other ans':>9} {'quotes':>7} {'marks':>5} "
-        f"{'off-note':>8}"
+        f"{'off-note':>8} {'hint':>5}"
     )
     for name, rows in sets.items():
         found = {id(r): model.confidence(r.evidence) >= model.threshold for r in rows}
@@ -282,7 +288,8 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
             f"{sum(r.rank == 1 for r in inside) / n:8.3f} {len(top3) / n:8.3f} {len(out):>4} "
             f"{answered([r for r in out if r.kind == 'near']):>8} {answered([r for r in out if r.kind == 'far']):>7} "
             f"{answered([r for r in out if r.kind in ('korquad', 'out')]):>9} "
-            f"{quoted(top3):>7} {marks(top3):>5} {quoted(inside, 'other_note'):>8}"
+            f"{quoted(top3):>7} {marks(top3):>5} {quoted(inside, 'other_note'):>8} "
+            f"{quoted([r for r in top3 if not found[id(r)]], 'hinted'):>5}"
         )
     print("answered = found (in the out-of-scope columns, answered is a mistake); refused@3 = not found although")
     print("search ranks the passage in the top 3;")
@@ -292,15 +299,18 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
     print("quotes = the answer text quotes a line that answers (of the questions whose passage ranks in the top 3);")
     print("marks = [n] markers per answer (sentences quoted) of those questions;")
     print("off-note = answers that quote a sentence of a note that does not answer the question")
+    print("hint = of the questions refused although search ranks the passage in the top 3, how many have a line")
+    print("that answers marked in their closest passages (`related`)")
     for name in (f"vault-{half}" for half in VAULTS):
         for r in sets.get(name, []):
             confidence = model.confidence(r.evidence)
             wrong = (r.covered and confidence < model.threshold) or (r.kind == "far" and confidence >= model.threshold)
             if wrong:
                 e = r.evidence
+                hint = "" if r.hinted is None else f" hint={'yes' if r.hinted else 'no'}"
                 print(
                     f"  {name} {r.kind} rank={r.rank} conf={confidence:.2f} margin={e.margin:+.3f} "
-                    f"coverage={e.coverage:.2f} names={e.unknown_names} scattered={e.scattered:.2f} {r.question}"
+                    f"coverage={e.coverage:.2f} names={e.unknown_names} scattered={e.scattered:.2f}{hint} {r.question}"
                 )
 
 
