@@ -72,6 +72,7 @@ class Row:
     other_note: bool | None = None  # the composed answer quotes a sentence of a note that does not answer
     quoted: int | None = None  # [n] markers in the composed answer: how much it quotes
     hinted: bool | None = None  # refused, its closest passages would mark a line that answers
+    cited: int | None = None  # rank of the answering passage among the citations of the answer, if found
 
 
 class CachedQueries:
@@ -146,10 +147,12 @@ def rows_of(
         result, evidence = library.examine(q.question, 10)
         rank = first_rank([h.chunk for h in result.hits], is_answer(q)) if q.lines else None
         kind = "in" if q.lines else q.kind or "out"
-        quotes = other_note = quoted_count = hinted = None
-        if note_of is not None and q.lines:
+        quotes = other_note = quoted_count = hinted = cited = None
+        if q.lines:
             closeness = library.sentences.closeness(library.embedder.embed_queries([q.question])[0])
             answer = compose_answer(q.question, result, 1.0, found=True, closeness=closeness)
+            cited = first_rank([c.hit.chunk for c in answer.citations], is_answer(q))
+        if note_of is not None and q.lines:
             quoted = {(c.hit.chunk.note, line) for c in answer.citations for line in c.highlight_lines}
             note = note_of(q)
             quotes = any((note, line) in quoted for line in q.lines)
@@ -159,7 +162,9 @@ def rows_of(
             hinted = any((c.hit.chunk.note, line) in {(note, n) for n in q.lines} for c in refused.related
                          for line in c.highlight_lines)  # fmt: skip
         rows.append(
-            Row(q.question, bool(q.lines), kind, rank, evidence, q.note, quotes, other_note, quoted_count, hinted)
+            Row(
+                q.question, bool(q.lines), kind, rank, evidence, q.note, quotes, other_note, quoted_count, hinted, cited
+            )
         )
     return rows
 
@@ -179,7 +184,7 @@ def korquad_rows(seed: int, embedder, fusion: FusionConfig) -> list[Row]:
     outside = random.Random(seed + 1000).sample(others, 300)
     folder = CACHE / f"korquad-30-{seed}-400"
     write_notes(articles, folder / "corpus")
-    library = open_library([], folder, embedder, fusion, 400, quote_cache=0)  # no answers composed here
+    library = open_library([], folder, embedder, fusion, 400)
     answers = {q: a for q, a in asked}
     questions = [DevQuestion(q, (1,)) for q, _ in asked] + [DevQuestion(q, (), kind="korquad") for q in outside]
     return rows_of(library, questions, lambda q: lambda chunk: answers[q.question] in chunk.text)
@@ -283,7 +288,7 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
         print(
             f"{name:<14} {len(inside):>4} {answered(inside):>9} "
             f"{sum(not found[id(r)] for r in top3)}/{len(top3):<7} "
-            f"{sum(found[id(r)] and r.rank == 1 for r in inside) / n:6.3f} "
+            f"{sum(found[id(r)] and r.cited == 1 for r in inside) / n:6.3f} "
             f"{sum(found[id(r)] for r in top3) / n:6.3f} "
             f"{sum(r.rank == 1 for r in inside) / n:8.3f} {len(top3) / n:8.3f} {len(out):>4} "
             f"{answered([r for r in out if r.kind == 'near']):>8} {answered([r for r in out if r.kind == 'far']):>7} "

@@ -1,6 +1,7 @@
 """The answer composer with the hashing fake embedder: quotes, verdicts, language, never a dead end."""
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -132,3 +133,35 @@ def test_closest_passages_of_a_refused_answer_mark_the_line_closest_in_meaning(t
     refused = compose_answer(question, result, 0.1, found=False, closeness=about_rent)
     assert refused.citations == () and "확실한 답을 찾지 못했습니다" in refused.text
     assert refused.related[0].highlight_lines == (result.hits[0].chunk.start_line + 2,)  # 월세는 매달 25일 ...
+
+
+HEATING = """# 관리비
+
+## 난방
+
+난방비는 보일러 외출 모드 덕에 줄었다.
+
+## 고지서
+
+난방비 고지서는 매달 20일에 온다.
+"""
+
+
+def test_the_passage_holding_the_line_that_answers_is_cited_first_when_search_scores_are_close(tmp_path, analyzers):
+    library = library_with(tmp_path, analyzers, HEATING)
+    question = "난방비는 언제 청구돼?"
+    result, _evidence = library.examine(question, 5)
+    assert [h.chunk.heading for h in result.hits] == ["관리비 > 난방", "관리비 > 고지서"]
+
+    def about_the_bill(texts: list[str]) -> np.ndarray:
+        return np.array([0.9 if "20일" in t else 0.8 for t in texts])
+
+    def scored(first: float, second: float):
+        hits = (replace(result.hits[0], score=first), replace(result.hits[1], score=second))
+        return compose_answer(question, replace(result, hits=hits), 0.9, found=True, closeness=about_the_bill)
+
+    close = scored(0.50, 0.45)
+    assert [c.hit.chunk.heading for c in close.citations] == ["관리비 > 고지서", "관리비 > 난방"]
+    assert close.text == "난방비 고지서는 매달 20일에 온다. [1]"  # markers follow the new order
+    apart = scored(0.50, 0.20)  # search is much surer of the first: it stays first
+    assert [c.hit.chunk.heading for c in apart.citations] == ["관리비 > 난방", "관리비 > 고지서"]
