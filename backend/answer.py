@@ -105,6 +105,7 @@ def compose_answer(
         related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
         return Answer(question, words["not_found"], False, confidence, related=related)
 
+    closeness = _remembered(closeness) if closeness is not None else None  # asked twice below
     result = _in_citation_order(result, weights, closeness)
     parts: list[str] = []
     used: dict[int, list[int]] = {}
@@ -140,6 +141,19 @@ def compose_answer(
         take(*first)
     citations = tuple(Citation(n + 1, hit, tuple(sorted(set(used.get(n, ()))))) for n, hit in enumerate(result.hits))
     return Answer(question, " ".join(parts), True, confidence, citations)
+
+
+def _remembered(closeness: Closeness) -> Closeness:
+    """`closeness` that computes each sentence's cosine once."""
+    known: dict[str, float] = {}
+
+    def remembered(texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, closeness(missing).tolist()))
+        return np.array([known[t] for t in texts])
+
+    return remembered
 
 
 def _in_citation_order(result: SearchResult, weights: dict[str, float], closeness: Closeness | None) -> SearchResult:
