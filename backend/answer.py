@@ -106,7 +106,8 @@ def compose_answer(
         return Answer(question, words["not_found"], False, confidence, related=related)
 
     closeness = _remembered(closeness) if closeness is not None else None  # asked twice below
-    result = _in_citation_order(result, weights, closeness)
+    verdict = find_verdict(question, result.records, weights)
+    result = _in_citation_order(result, weights, closeness, lead=verdict.hit if verdict is not None else None)
     parts: list[str] = []
     used: dict[int, list[int]] = {}
 
@@ -114,7 +115,7 @@ def compose_answer(
         parts.append(f"{text or sentence.text} [{n + 1}]")
         used.setdefault(n, []).append(result.hits[n].chunk.start_line + sentence.line_offset)
 
-    verdict = find_verdict(question, result.records, weights)
+    verdict = find_verdict(question, result.records, weights)  # again: its hit may have moved
     if verdict is not None:
         lead = words["no"] if verdict.negative else words["yes"]
         said = words["verdict"].format(asked=verdict.asked.text, reply=verdict.reply.text)
@@ -156,15 +157,18 @@ def _remembered(closeness: Closeness) -> Closeness:
     return remembered
 
 
-def _in_citation_order(result: SearchResult, weights: dict[str, float], closeness: Closeness | None) -> SearchResult:
-    """`result` with its top passages reordered by search score and best sentence (CITE_BY_SENTENCE)."""
+def _in_citation_order(
+    result: SearchResult, weights: dict[str, float], closeness: Closeness | None, *, lead: int | None = None
+) -> SearchResult:
+    """`result` with its top passages reordered by search score and best sentence (CITE_BY_SENTENCE);
+    `lead`, the passage whose own yes/no answer the answer opens with, goes first."""
     worth: dict[int, float] = {}
     for score, n, _position, _sentence in _rank_sentences(result, weights, None, closeness):
         worth[n] = max(worth.get(n, 0.0), score * (1 + PASSAGE_DISCOUNT * n))
     first = result.hits[0].score or 1.0
     head = sorted(
         range(min(QUOTED_PASSAGES, len(result.hits))),
-        key=lambda n: (-(result.hits[n].score / first + CITE_BY_SENTENCE * worth.get(n, 0.0)), n),
+        key=lambda n: (n != lead, -(result.hits[n].score / first + CITE_BY_SENTENCE * worth.get(n, 0.0)), n),
     )
     order = head + list(range(len(head), len(result.hits)))
     if order == sorted(order):

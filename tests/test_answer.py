@@ -165,3 +165,18 @@ def test_the_passage_holding_the_line_that_answers_is_cited_first_when_search_sc
     assert close.text == "난방비 고지서는 매달 20일에 온다. [1]"  # markers follow the new order
     apart = scored(0.50, 0.20)  # search is much surer of the first: it stays first
     assert [c.hit.chunk.heading for c in apart.citations] == ["관리비 > 난방", "관리비 > 고지서"]
+
+
+def test_the_passage_whose_own_yes_no_answer_leads_the_answer_is_cited_first(tmp_path, analyzers):
+    library = library_with(tmp_path, analyzers, FAQ)
+    question = "외장 디스크 하나면 백업은 충분한가?"
+    result, _evidence = library.examine(question, 5)
+    hits = tuple(replace(h, score=0.5 - 0.01 * n) for n, h in enumerate(result.hits))  # close search scores
+
+    def about_failure(texts: list[str]) -> np.ndarray:  # another passage's line is the closest
+        return np.array([0.9 if "고장" in t else 0.8 for t in texts])
+
+    answer = compose_answer(question, replace(result, hits=hits), 0.9, found=True, closeness=about_failure)
+    assert answer.text.startswith("아니요.") and re.search(r"\[(\d+)\]", answer.text).group(1) == "1"
+    assert answer.citations[0].hit.chunk.heading.endswith("외장 디스크만으로 충분한가?")
+    assert "고장 난다. [2]" in answer.text  # the closest line is still quoted, from the second citation
