@@ -121,7 +121,7 @@ class AskResponse(BaseModel):
     confidence: float = Field(ge=0, le=1, description="How sure the service is that the notes cover the question.")
     citations: list[CitedPassage] = Field(description="The passages found, when `found`.")
     related: list[CitedPassage] = Field(
-        description="The closest passages (at most 3), when not `found`; `highlight_lines` marks the lines "
+        description="The closest passages (at most 3), when not `found`; `highlight_lines` marks the line "
         "closest to the question."
     )
     took_ms: float
