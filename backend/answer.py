@@ -107,7 +107,9 @@ def compose_answer(
 
     closeness = _remembered(closeness) if closeness is not None else None  # asked twice below
     verdict = find_verdict(question, result.records, weights)
-    result = _in_citation_order(result, weights, closeness, lead=verdict.hit if verdict is not None else None)
+    result, order = _in_citation_order(result, weights, closeness, lead=verdict.hit if verdict is not None else None)
+    if verdict is not None:
+        verdict = replace(verdict, hit=order.index(verdict.hit))
     parts: list[str] = []
     used: dict[int, list[int]] = {}
 
@@ -115,7 +117,6 @@ def compose_answer(
         parts.append(f"{text or sentence.text} [{n + 1}]")
         used.setdefault(n, []).append(result.hits[n].chunk.start_line + sentence.line_offset)
 
-    verdict = find_verdict(question, result.records, weights)  # again: its hit may have moved
     if verdict is not None:
         lead = words["no"] if verdict.negative else words["yes"]
         said = words["verdict"].format(asked=verdict.asked.text, reply=verdict.reply.text)
@@ -159,9 +160,10 @@ def _remembered(closeness: Closeness) -> Closeness:
 
 def _in_citation_order(
     result: SearchResult, weights: dict[str, float], closeness: Closeness | None, *, lead: int | None = None
-) -> SearchResult:
-    """`result` with its top passages reordered by search score and best sentence (CITE_BY_SENTENCE);
-    `lead`, the passage whose own yes/no answer the answer opens with, goes first."""
+) -> tuple[SearchResult, list[int]]:
+    """`result` with its top passages reordered by search score and best sentence (CITE_BY_SENTENCE),
+    and the new order (old hit indexes); `lead`, the passage whose own yes/no answer the answer
+    opens with, goes first."""
     worth: dict[int, float] = {}
     for score, n, _position, _sentence in _rank_sentences(result, weights, None, closeness):
         worth[n] = max(worth.get(n, 0.0), score * (1 + PASSAGE_DISCOUNT * n))
@@ -172,8 +174,9 @@ def _in_citation_order(
     )
     order = head + list(range(len(head), len(result.hits)))
     if order == sorted(order):
-        return result
-    return replace(result, hits=tuple(result.hits[i] for i in order), records=tuple(result.records[i] for i in order))
+        return result, order
+    hits, records = tuple(result.hits[i] for i in order), tuple(result.records[i] for i in order)
+    return replace(result, hits=hits, records=records), order
 
 
 def _rank_sentences(
