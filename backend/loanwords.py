@@ -219,18 +219,17 @@ def _first_vowel_agrees(hangul: str, latin: str) -> bool:
     return _MEDIALS[heard] in allowed
 
 
-def _stops_agree(key: str, hangul: str, latin: str) -> bool:
+def _stops_agree(hangul: str, latin_stops: str) -> bool:
     """No stop voiceless on one side and voiced on the other (cat 캣, card 카드)."""
-    latin_stops = _latin_skeletons(latin).get(key, "")
     return all(a == b or "-" in (a, b) for a, b in zip(hangul_stops(hangul), latin_stops))
 
 
-def _plausible(key: str, hangul: str, latin: str) -> bool:
+def _plausible(key: str, hangul: str, latin: str, latin_stops: str) -> bool:
     """A shared skeleton is a match only for a borrowed-looking Hangul word whose vowel count,
-    first vowel and stops agree."""
+    first vowel and stops (`latin_stops`: the Latin word's under `key`) agree."""
     if len(key) < 2 or not looks_borrowed(hangul) or not _first_vowel_agrees(hangul, latin):
         return False
-    if not _stops_agree(key, hangul, latin):
+    if not _stops_agree(hangul, latin_stops):
         return False
     return abs(hangul_beats(hangul) - latin_beats(latin)) <= (1 if len(key) >= 3 else 0)
 
@@ -246,13 +245,14 @@ class LoanwordIndex:
     """The corpus' terms by phonetic key: finds the other script's spelling of a term."""
 
     def __init__(self, terms: Iterable[str]) -> None:
-        self._latin: dict[str, set[tuple[str, str]]] = defaultdict(set)  # key -> (term, the form keyed)
+        # key -> (term, the form keyed, the voicing of its stops under that key)
+        self._latin: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         self._hangul: dict[str, set[str]] = defaultdict(set)
         for term in terms:
             if _LATIN_WORD.match(term):
                 for form in filter(None, (term, singular(term))):  # a plural also under its singular
-                    for key in latin_keys(form):
-                        self._latin[key].add((term, form))
+                    for key, stops in _latin_skeletons(form).items():
+                        self._latin[key].add((term, form, stops))
             elif _HANGUL_WORD.match(term) and looks_borrowed(term):
                 self._hangul[hangul_key(term)].add(term)
 
@@ -260,16 +260,16 @@ class LoanwordIndex:
         """Corpus terms in the other script that transliterate `term` (none for most words)."""
         if _HANGUL_WORD.match(term):
             key = hangul_key(term)
-            found = {t for t, form in self._latin.get(key, ()) if _plausible(key, term, form)}
+            found = {t for t, form, stops in self._latin.get(key, ()) if _plausible(key, term, form, stops)}
             return tuple(sorted(found))
         if _LATIN_WORD.match(term):
             forms = filter(None, (term, singular(term)))
             found = {
                 t
                 for form in forms
-                for key in latin_keys(form)
+                for key, stops in _latin_skeletons(form).items()
                 for t in self._hangul.get(key, ())
-                if _plausible(key, t, form)
+                if _plausible(key, t, form, stops)
             }
             return tuple(sorted(found))
         return ()
