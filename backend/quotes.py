@@ -78,7 +78,8 @@ class SentenceVectors:
                 self._load(set(wanted))
         with self._lock:
             missing = [t for t in wanted if t not in self._vectors]
-            self.pending = len(missing)
+            if self._warming is token:  # a stopped warm-up must not overwrite its successor's count
+                self.pending = len(missing)
         for start in range(0, len(missing), BATCH):
             if self._warming is not token:
                 self._save()
