@@ -113,9 +113,7 @@ class CachedQueries:
         )
 
 
-def open_library(
-    corpus: list[Path], folder: Path, embedder, fusion: FusionConfig, chunk_chars: int, quote_cache: int | None = None
-) -> NotesLibrary:
+def open_library(corpus: list[Path], folder: Path, embedder, fusion: FusionConfig, chunk_chars: int) -> NotesLibrary:
     notes = folder / "corpus"
     if corpus:  # copied afresh: an edited note is reindexed, an unchanged one costs nothing
         shutil.rmtree(notes, ignore_errors=True)
@@ -126,11 +124,7 @@ def open_library(
                 notes.mkdir(parents=True, exist_ok=True)
                 shutil.copy(source, notes / source.name)
     settings = Settings(
-        corpus_dir=notes,
-        index_dir=folder / "index",
-        models_dir=ROOT / "data" / "models",
-        chunk_chars=chunk_chars,
-        quote_cache=Settings().quote_cache if quote_cache is None else quote_cache,
+        corpus_dir=notes, index_dir=folder / "index", models_dir=ROOT / "data" / "models", chunk_chars=chunk_chars
     )
     library = NotesLibrary(settings, embedder, fusion=fusion)
     library.open()
@@ -159,8 +153,7 @@ def rows_of(
             other_note = any(n != note for n, _line in quoted)
             quoted_count = len(re.findall(r"\[\d+\]", answer.text))
             refused = compose_answer(q.question, result, 0.0, found=False, closeness=closeness)
-            hinted = any((c.hit.chunk.note, line) in {(note, n) for n in q.lines} for c in refused.related
-                         for line in c.highlight_lines)  # fmt: skip
+            hinted = any(c.hit.chunk.note == note and set(c.highlight_lines) & set(q.lines) for c in refused.related)
         rows.append(
             Row(
                 q.question, bool(q.lines), kind, rank, evidence, q.note, quotes, other_note, quoted_count, hinted, cited
