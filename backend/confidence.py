@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from backend.embedding import Embedder
-from backend.search import SearchResult
+from backend.keywords import HANGUL
+from backend.search import SearchResult, wide_script
 from backend.topics import TOPICS
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,14 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
     top = result.records[:PASSAGES]
     held = {t for t in counted if any(result.held_by(t, record) for record in top)}
     best = result.records[:1]
-    elsewhere = {t for t in terms & result.nouns if result.in_corpus(t) and not any(result.held_by(t, r) for r in best)}
+    latin_best = bool(best) and not wide_script(best[0].chunk.search_text)
+    elsewhere = {
+        t
+        for t in terms & result.nouns
+        if result.in_corpus(t)
+        and not any(result.held_by(t, r) for r in best)
+        and not (latin_best and HANGUL.match(t) and not result.spellings.get(t))  # it could not be held there
+    }
     rarity = {t: result.idf.get(t, 0.0) / result.max_idf if result.max_idf else 0.0 for t in elsewhere}
     unknown = {name for name in result.names if not result.in_corpus(name)}
     return Evidence(

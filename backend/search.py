@@ -18,6 +18,8 @@ Fusion = Literal["convex", "rrf", "dense", "bm25"]
 CANDIDATES = 50
 COARSE_FROM = 4_000  # passages; below this an exact scan is as quick as the two passes of DenseIndex
 OVERSAMPLE = 3  # candidates from the int8 pass per passage wanted
+WIDE_SHARE = 0.1  # a passage is in a wide script (Hangul...) when at least this share of its letters are
+_NOT_LATIN = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,13 @@ class DenseIndex:
     passages (KorQuAD and bench.scale notes, real e5 vectors) not one of the exact top 50 was missed.
     The scan takes 0.24 instead of 0.38 ms and evicts less of the encoder from the CPU caches
     between two questions (bench.scale prints /api/ask at 10,000 notes against one note).
+
+    Passages in Latin script and passages in Hangul (or another wide script, `scripts`) are
+    searched apart when a corpus holds both, and compared by `comparable`: the model scores a
+    Korean question closer to every Korean passage than to the English passage that answers it.
     """
 
-    def __init__(self, vectors: faiss.Index) -> None:
+    def __init__(self, vectors: faiss.Index, scripts: np.ndarray | None = None) -> None:
         self.vectors = vectors
         self._scale = 1.0  # int8 codes hold vector * scale; queries are scaled alike
         self._coarse: faiss.Index | None = None
@@ -119,21 +125,86 @@ class DenseIndex:
             self._coarse, self._scale = _int8_copies(vectors)
             self._search_index = faiss.IndexRefine(self._coarse, vectors)  # holds no reference: kept above
             self._search_index.k_factor = OVERSAMPLE
+        self._scripts = ScriptGroups.of(vectors, scripts) if scripts is not None else None
 
     @property
     def uses_int8_copies(self) -> bool:
         return self._coarse is not None
 
     def search(self, query_vector: np.ndarray, n: int, rows: np.ndarray | None = None) -> dict[int, float]:
-        """Row -> inner product of the best n rows (of `rows` only, when given), best first."""
+        """Row -> inner product of the best n rows (of `rows` only, when given), best first; of
+        each script's best n when the corpus is written in two."""
+        if self._scripts is None:
+            return self._search(query_vector, n, rows)
+        found: dict[int, float] = {}
+        for group in self._scripts.selections(rows):
+            found.update(self._search(query_vector, n, group))
+        return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+    def comparable(self, query_vector: np.ndarray, scores: dict[int, float], n: int) -> dict[int, float]:
+        """The best n of `scores` (from search) comparable across scripts: each passage's product
+        less the query's product with the mean vector of its script's passages, so a question meets
+        every passage as if it were written in its language. One script: `scores` as they are."""
+        if self._scripts is None:
+            return scores
+        shift = self._scripts.shift(query_vector)
+        moved = {row: score - shift[self._scripts.script[row]] + shift.max() for row, score in scores.items()}
+        return dict(sorted(moved.items(), key=lambda item: (-item[1], item[0]))[:n])
+
+    def _search(self, query_vector: np.ndarray, n: int, rows: np.ndarray | faiss.IDSelector | None) -> dict[int, float]:
         query = query_vector.reshape(1, -1).astype(np.float32) * self._scale
-        params = selected = None
+        params = None
         if rows is not None:
-            selected = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+            selector = rows if isinstance(rows, faiss.IDSelector) else faiss.IDSelectorBatch(rows)
+            selected = faiss.SearchParameters(sel=selector)
             refined = {"k_factor": OVERSAMPLE, "base_index_params": selected}  # k_factor is not inherited
             params = selected if self._coarse is None else faiss.IndexRefineSearchParameters(**refined)
         scores, found = self._search_index.search(query, n, params=params)
         return {int(r): float(s) / self._scale for r, s in zip(found[0], scores[0]) if r >= 0}
+
+
+def wide_script(text: str) -> bool:
+    """Whether a text is written in Hangul (or another script beyond Latin): WIDE_SHARE of its
+    letters or more. Counted in UTF-8 bytes (each Hangul syllable takes 3, a Latin letter 1): 1 µs
+    a passage, where a regular expression takes 6."""
+    data = text.encode()
+    wide = (len(data) - len(text)) / 2
+    latin = len(data.translate(None, _NOT_LATIN))
+    return wide > 0 and wide >= WIDE_SHARE * (wide + latin)
+
+
+@dataclass(frozen=True)
+class ScriptGroups:
+    """The corpus' passages by script (0 Latin, 1 wide), with each script's mean passage vector."""
+
+    script: np.ndarray  # per row
+    means: np.ndarray  # per script
+    selectors: tuple[faiss.IDSelector, ...]  # per script, over every row
+    bitmaps: tuple[np.ndarray, ...]  # what the selectors read: kept alive here
+
+    @classmethod
+    def of(cls, vectors: faiss.Index, scripts: np.ndarray) -> ScriptGroups | None:
+        """The groups, or None when the corpus is written in one script only."""
+        script = scripts.astype(np.int8)
+        counts = np.bincount(script, minlength=2)
+        if len(script) != vectors.ntotal or not counts.all():
+            return None
+        sums = np.zeros((2, vectors.d), dtype=np.float64)
+        for start in range(0, vectors.ntotal, 2048):  # in blocks: no full-size copy of the vectors
+            block = vectors.reconstruct_n(start, min(2048, vectors.ntotal - start))
+            np.add.at(sums, script[start : start + len(block)], block)
+        bitmaps = tuple(np.packbits(script == k, bitorder="little") for k in (0, 1))
+        selectors = tuple(faiss.IDSelectorBitmap(len(script), faiss.swig_ptr(b)) for b in bitmaps)
+        return cls(script, (sums / counts[:, None]).astype(np.float32), selectors, bitmaps)
+
+    def selections(self, rows: np.ndarray | None) -> list[np.ndarray | faiss.IDSelector]:
+        """Per script, what a search may return: its rows (of `rows` only, when given)."""
+        if rows is None:
+            return list(self.selectors)
+        return [part for k in (0, 1) if len(part := rows[self.script[rows] == k])]
+
+    def shift(self, query_vector: np.ndarray) -> np.ndarray:
+        return self.means @ query_vector
 
 
 def _int8_copies(vectors: faiss.Index, block: int = 2048) -> tuple[faiss.Index, float]:
@@ -162,7 +233,7 @@ class HybridRetriever:
         self.fusion = fusion or FusionConfig()
         # built here, in the reindex or start-up thread, so no query pays for it (~2 ms per 1,000 terms)
         self.loanwords = LoanwordIndex(index.bm25.vocabulary if self.fusion.loanwords else ())
-        self.dense = DenseIndex(index.vectors)
+        self.dense = DenseIndex(index.vectors, np.array([wide_script(r.chunk.search_text) for r in index.records]))
 
     @property
     def size(self) -> int:
@@ -215,14 +286,15 @@ class HybridRetriever:
         n = min(self.size if rows is None else len(rows), max(CANDIDATES, top_k))
         dense = self.dense.search(query_vector, n, rows)
         keyword = match.scores
-        fused = self._fuse(dense, keyword, n, match.best_possible)
+        comparable = self.dense.comparable(query_vector, dense, n)
+        fused = self._fuse(comparable, keyword, n, match.best_possible)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
         hits = tuple(
             Hit(self.index.records[row].chunk, float(fused[row]), float(dense.get(row, 0.0)), float(keyword[row]))
             for row in order
         )
         records = tuple(self.index.records[row] for row in order)
-        best = max(dense.values(), default=0.0)
+        best = max(comparable.values(), default=0.0)
         return SearchResult(hits, records, match, best)
 
     def _spellings(self, query: str, terms: tuple[str, ...], nouns: frozenset[str]) -> dict[str, tuple[str, ...]]:

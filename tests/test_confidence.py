@@ -26,6 +26,15 @@ def test_evidence_scattered_counts_nouns_the_notes_hold_elsewhere(tmp_path, anal
     assert best == "tech/git.md" and evidence.scattered > 0  # 예산 is in another note
 
 
+def test_evidence_scattered_leaves_out_korean_nouns_an_english_best_passage_could_not_hold(tmp_path, analyzers):
+    english = "# Pushing\n\nAfter a rebase, push with force-with-lease, never with plain force.\n"
+    notes = {"tech/push.md": english, "work/plan.md": "# 계획\n\n예산과 일정 정리.\n"}
+    library = open_library(tmp_path, analyzers, notes)
+    result, evidence = library.examine("force-with-lease 옵션과 예산", 3)
+    assert result.records[0].chunk.note == "tech/push.md" and result.in_corpus("예산")
+    assert evidence.scattered == 0  # 예산 is in another note, but an English passage would not write it
+
+
 def test_confidence_rises_with_margin_and_coverage_and_falls_with_unknown_names():
     model = ConfidenceModel()
     base = Evidence(margin=0.02, coverage=0.5, unknown_names=0, scattered=0.0)

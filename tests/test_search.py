@@ -9,7 +9,7 @@ import numpy as np
 
 from backend.index import new_vector_index
 from backend.library import NotesLibrary
-from backend.search import COARSE_FROM, DenseIndex, FusionConfig
+from backend.search import COARSE_FROM, DenseIndex, FusionConfig, wide_script
 from tests.conftest import make_settings
 from tests.fakes import HashingEmbedder
 
@@ -138,6 +138,61 @@ def test_dense_index_over_int8_copies_finds_the_exact_passages_and_scores():
             found = dense.search(q, 10, rows)
             assert list(found) == exact_rows[0].tolist()
             assert np.allclose(list(found.values()), exact_scores[0], atol=1e-5)
+
+
+def test_wide_script_tells_passages_written_in_hangul_from_those_in_latin_letters():
+    assert wide_script("Docker랑 virtual machine의 다른점은 무엇인가?")
+    assert wide_script("日本語の勉強: は と が の違い")
+    assert not wide_script("Roll back with deployctl rollback shop-api --to <version>; it takes 3 minutes.")
+    assert not wide_script("Kaution — three months of cold rent, 2,940 € (Frau Keller, Bürgeramt)" + " rent" * 20)
+    assert not wide_script("") and not wide_script("2026-09-01 12:00")
+
+
+def two_scripts(n_wide: int = 40, d: int = 16) -> tuple[faiss.Index, np.ndarray, np.ndarray]:
+    """Vectors as a multilingual model makes them: every passage of a script shares that script's
+    direction (axis 0 wide, axis 1 Latin), topics lie on the other axes. The last passage is Latin
+    and about topic axis 2, the question's topic; the question is written in the wide script."""
+    rng = np.random.default_rng(7)
+    wide = np.zeros((n_wide, d), np.float32)
+    wide[:, 0] = 1.0
+    wide[:, 3:] = rng.normal(0, 0.3, (n_wide, d - 3))
+    latin = np.zeros((6, d), np.float32)
+    latin[:, 1] = 1.0
+    latin[:, 3:] = rng.normal(0, 0.3, (6, d - 3))
+    latin[-1, 2] = 1.0  # the answer
+    x = np.vstack([wide, latin])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    stored = new_vector_index(d)
+    stored.add(x)
+    query = np.zeros(d, np.float32)
+    query[0], query[2] = 1.0, 1.0
+    scripts = np.array([True] * n_wide + [False] * 6)
+    return stored, scripts, query / np.linalg.norm(query)
+
+
+def test_a_question_meets_passages_of_another_script_as_if_they_were_written_in_its_own():
+    """A Korean question scores every Korean passage above the English one that answers it; searched
+    per script and compared less each script's mean, the English answer comes first."""
+    stored, scripts, query = two_scripts()
+    answer = len(scripts) - 1
+    plain = DenseIndex(stored)
+    assert answer not in plain.search(query, 10)  # below all 40 wide passages
+    dense = DenseIndex(stored, scripts)
+    found = dense.search(query, 10)
+    assert answer in found and len(found) == 16  # the best 10 of each script (6 Latin in all)
+    comparable = dense.comparable(query, found, 10)
+    assert next(iter(comparable)) == answer and len(comparable) == 10
+    assert comparable[answer] > found[answer]  # lifted to the question's own script, for the margin
+    latin_rows = np.flatnonzero(~scripts)
+    assert set(dense.search(query, 10, latin_rows)) == set(latin_rows.tolist())  # a note filter still holds
+
+
+def test_a_corpus_in_one_script_is_searched_and_scored_as_before():
+    stored, scripts, query = two_scripts()
+    wide_only = np.ones(len(scripts), dtype=bool)
+    dense, plain = DenseIndex(stored, wide_only), DenseIndex(stored)
+    found = dense.search(query, 10)
+    assert found == plain.search(query, 10) and dense.comparable(query, found, 10) == found
 
 
 def test_a_verb_stem_that_only_looks_borrowed_gets_no_latin_spelling(tmp_path, analyzers):
