@@ -57,7 +57,7 @@ class SearchResult:
     hits: tuple[Hit, ...]
     records: tuple[ChunkRecord, ...]  # the indexed chunk behind each hit (sentences, terms)
     keywords: KeywordMatch  # what the query's words are and where the corpus holds them
-    best_dense: float = 0.0  # the best dense cosine over all searched chunks
+    best_dense: float = 0.0  # the best dense cosine over all searched chunks (DenseIndex.comparable's)
 
     @property
     def query_terms(self) -> tuple[str, ...]:
@@ -113,7 +113,9 @@ class DenseIndex:
 
     Passages in Latin script and passages in Hangul (or another wide script, `scripts`) are
     searched apart when a corpus holds both, and compared by `comparable`: the model scores a
-    Korean question closer to every Korean passage than to the English passage that answers it.
+    Korean question closer to every Korean passage than to the English passage that answers it
+    (vault-crossdev search@3 0.50 → 0.86). The second scan costs 0.67 instead of 0.28 ms at
+    25,200 passages; a corpus in one script scans once, as before.
     """
 
     def __init__(self, vectors: faiss.Index, scripts: np.ndarray | None = None) -> None:
