@@ -49,6 +49,10 @@ _YES_NO = re.compile(
     r"^(is|are|does|do|can|should|will|would|must)\b)",
     re.IGNORECASE,
 )
+_ASKS_WHICH = re.compile(  # a question that asks for something in particular, not for a yes or no
+    r"(뭐|무엇|뭘|언제|어디|누구|누가|왜|어떻게|어떤|얼마|몇|무슨|어느|\b(what|when|where|who|whom|why|how|which)\b)",
+    re.IGNORECASE,
+)
 _NEGATIVE = re.compile(r"^(no|nope|아니[다요오]?|아닙니다|아니요|그렇지\s*않|없다)\b", re.IGNORECASE)
 _POSITIVE = re.compile(r"^(yes|예|네|그렇다|맞다|맞습니다|정답)\b", re.IGNORECASE)
 
@@ -212,7 +216,7 @@ def _rank_sentences(
 
 def find_verdict(question: str, records: tuple[ChunkRecord, ...], weights: dict[str, float]) -> Verdict | None:
     """A note's own yes/no answer to a question like the user's, sharing half its weight or more."""
-    if not _YES_NO.search(question.strip()):
+    if not asks_yes_or_no(question):
         return None
     total = sum(weights.values()) or 1.0
     best: tuple[float, Verdict] | None = None
@@ -228,6 +232,13 @@ def find_verdict(question: str, records: tuple[ChunkRecord, ...], weights: dict[
             if overlap / total >= 0.5 and (best is None or overlap > best[0]):
                 best = (overlap, Verdict(n, asked, reply, negative))
     return None if best is None else best[1]
+
+
+def asks_yes_or_no(question: str) -> bool:
+    """A question a yes or no answers: by its ending (~는가, ~나요, is ...), or a question mark on a
+    question that asks for nothing in particular ("도커가 VM보다 항상 좋음?", "컨테이너 써도 돼?")."""
+    question = question.strip()
+    return bool(_YES_NO.search(question)) or (question.endswith("?") and not _ASKS_WHICH.search(question))
 
 
 def _cases_under(n: int, result: SearchResult) -> list[tuple[int, str]]:

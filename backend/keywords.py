@@ -19,7 +19,7 @@ from backend.chunking import normalize_text
 # Kiwi without its multi-word and typo dictionaries: ~125 MB and 0.8 s to load instead of ~480 MB
 # and 2.3 s, the same morphemes on every benchmark (bench/korquad.py, bench/calibrate.py).
 # Bump when analysis changes: stored chunks are then re-analysed (never re-embedded).
-ANALYZER_VERSION = "kiwi-0.24 no-multi-typo terms-2"
+ANALYZER_VERSION = "kiwi-0.24 no-multi-typo terms-3"
 
 # fmt: off
 KEPT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "VV", "VA", "XR", "MAG"}
@@ -164,6 +164,9 @@ class KoreanAnalyzer:
             if token.tag == "MAG" and len(form) > 2 and form.endswith("히"):
                 form = form[:-1]  # 완전히 -> 완전: the adverb matches its noun (완전격리)
             kind = NOUN if token.tag in ("NNG", "NNP", "NR", "XR") else WORD
+            if token.tag in ("VA", "VV") and len(form) > 2 and form.endswith("하"):
+                # 충분하 -> 충분: Kiwi reads 충분함 as one adjective but 충분한가 as the root 충분 + 하
+                form, kind = form[:-1], NOUN
             if token.tag == "NNP" and form not in SEED_WORDS and form not in self.pairs.values():
                 kind = NAME
             terms.extend((t, kind) for t in self._canonical(form))

@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 
 import backend.answer as answer_module
-from backend.answer import compose_answer
+from backend.answer import asks_yes_or_no, compose_answer
 from backend.library import NotesLibrary
 from tests.conftest import make_settings
 from tests.fakes import HashingEmbedder
@@ -70,6 +70,14 @@ def test_answer_yes_no_question_leads_with_the_notes_own_verdict(tmp_path, analy
     library = library_with(tmp_path, analyzers, FAQ)
     answer = compose(library, "외장 디스크 하나면 백업은 충분한가?", found=True)
     assert answer.text.startswith("아니요. 노트는 “외장 디스크 하나면 백업은 충분한가?”라는 물음에 “아니다”라고")
+
+
+def test_a_colloquial_yes_no_question_gets_the_verdict_and_a_question_for_something_does_not(tmp_path, analyzers):
+    library = library_with(tmp_path, analyzers, FAQ)
+    for asked in ("외장 디스크 하나면 백업은 충분함?", "외장 디스크 하나면 백업 충분해?"):
+        assert compose(library, asked, found=True).text.startswith("아니요. 노트는"), asked
+    assert not compose(library, "외장 디스크 하나면 백업은 언제 충분해?", found=True).text.startswith("아니요")
+    assert asks_yes_or_no("Is one external disk enough?") and not asks_yes_or_no("외장 디스크는 몇 개 필요해?")
 
 
 def test_answer_words_follow_the_questions_language(tmp_path, analyzers):

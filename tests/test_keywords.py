@@ -13,6 +13,13 @@ def test_terms_map_english_to_the_korean_form():
     assert set(analyzer.terms("도커는 가상 머신보다 좋다")) >= {"도커", "가상", "머신"}
 
 
+def test_an_adjective_on_ha_gives_its_root_whether_kiwi_reads_it_whole_or_split():
+    analyzer = KoreanAnalyzer()
+    for text in ("외장 디스크면 충분함?", "외장 디스크면 충분해?", "외장 디스크 하나면 백업은 충분한가?"):
+        assert "충분" in analyzer.terms(text) and "충분하" not in analyzer.terms(text), text
+    assert "깨끗" in analyzer.terms("방이 깨끗해") and "깨끗" in analyzer.terms("방은 깨끗한가?")
+
+
 def test_terms_keep_file_names_and_versions_whole():
     analyzer = KoreanAnalyzer()
     assert analyzer.terms("requirements.dev.txt 파일") == ["requirements", "dev", "txt", "파일"]
