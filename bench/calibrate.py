@@ -9,6 +9,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev     tests/data/vaults/dev: 4 notes + questions in other words than the notes   (fits)
   vault-crossdev  tests/data/vaults/crossdev: 3 English notes and a bilingual one, questions
                 mostly in Korean about them; written before a change was tried on it         (chooses)
+  vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
+                questions of both about them                                             (chooses)
   vault-test    tests/data/vaults/test: 4 other notes, frozen                              (reported only)
   vault-everyday  tests/data/vaults/everyday: a recipe, car insurance, year-end tax, subjects
                 the general topics also name; written after the fit                        (reported only)
@@ -200,6 +202,8 @@ def gather(fusion: FusionConfig, use_korquad: bool) -> dict[str, list[Row]]:
     for half in VAULTS:
         qset = load_vault(ROOT / "tests" / "data" / "vaults" / half, SEED_NOTE)
         sets[qset.name] = vault_rows(qset, embedder, fusion)
+    mixed = one_english_note(ROOT / "tests" / "data" / "vaults", "work/on-call-runbook.md")
+    sets[mixed.name] = vault_rows(mixed, embedder, fusion)
     devset = load_devset(ROOT / "tests" / "data" / "devset.json")
     library = open_library([SEED_NOTE], CACHE / "devset", embedder, fusion, Settings().chunk_chars)
     sets["devset"] = rows_of(
@@ -213,6 +217,17 @@ def gather(fusion: FusionConfig, use_korquad: bool) -> dict[str, list[Row]]:
             sets[f"korquad-{seed}"] = korquad_rows(seed, embedder, fusion)
     embedder.save()
     return sets
+
+
+def one_english_note(vaults: Path, english: str) -> QuestionSet:
+    """vault-dev's Korean notes with one English note of crossdev among them, and the questions of
+    both about them: a lone English note must neither hide from Korean questions nor blur the
+    Korean notes' ranking (the dense scores are min-max normalised over candidates of both)."""
+    dev, cross = load_vault(vaults / "dev", SEED_NOTE), load_vault(vaults / "crossdev", SEED_NOTE)
+    note = vaults / "crossdev" / "notes" / english
+    asked = tuple(replace(q, note=note.name) for q in cross.questions if q.note == english)  # copied to the top
+    far = tuple(q for q in cross.out_of_scope if q.kind == "far")
+    return QuestionSet("vault-dev+english", (dev.corpus[0], SEED_NOTE, note), dev.questions + asked + far)
 
 
 def logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
