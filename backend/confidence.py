@@ -58,12 +58,12 @@ class ConfidenceModel:
     README reports them. The constants are that command's output on a fresh clone.
     """
 
-    bias: float = 0.236
-    margin_weight: float = 53.58
-    coverage_weight: float = 2.308
-    unknown_name_weight: float = -3.778
-    scattered_weight: float = -2.526
-    threshold: float = 0.258
+    bias: float = 0.24
+    margin_weight: float = 53.641
+    coverage_weight: float = 2.307
+    unknown_name_weight: float = -3.78
+    scattered_weight: float = -2.53
+    threshold: float = 0.259
     low: float = 0.5  # a found answer below this is marked as uncertain in the UI
 
     def confidence(self, evidence: Evidence) -> float:
