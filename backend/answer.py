@@ -19,7 +19,7 @@ from backend.chunking import HEADING_SEPARATOR
 from backend.index import ChunkRecord, Sentence
 from backend.keywords import HANGUL
 from backend.models import Answer, Citation
-from backend.search import SearchResult
+from backend.search import SearchResult, wide_script
 
 MAX_SENTENCES = 4
 QUOTED_PASSAGES = 3  # sentences are quoted from the top passages only
@@ -202,7 +202,7 @@ def _rank_sentences(
         return []
     near = np.zeros(len(candidates))
     if closeness is not None:
-        cosine = closeness([sentence.text for *_rest, sentence in candidates])
+        cosine = across_scripts(closeness([sentence.text for *_rest, sentence in candidates]), candidates)
         low, high = float(cosine.min()), float(cosine.max())
         near = (cosine - low) / (high - low) if high > low else np.ones(len(candidates))
     total = sum(weights.values()) or 1.0
@@ -212,6 +212,20 @@ def _rank_sentences(
     ]
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     return [item for item in scored if item[0] >= QUOTE_FLOOR * scored[0][0]]
+
+
+def across_scripts(cosine: np.ndarray, candidates: list[tuple[float, int, int, Sentence]]) -> np.ndarray:
+    """Sentence cosines comparable across scripts, as DenseIndex.comparable does for passages: when
+    the candidates are written in Hangul and in Latin letters, each less the mean of its script's,
+    plus the larger mean. The model puts a question nearer every sentence of its own script, so an
+    English question quoted a Korean note's sentences last, and an English passage's line that
+    answers a Korean question lost to the Korean ones around it (vault-crossdev: 24 -> 28 of 31
+    answers quote the line that answers)."""
+    wide = np.array([wide_script(sentence.text) for *_rest, sentence in candidates])
+    if wide.all() or not wide.any():
+        return cosine
+    means = np.where(wide, cosine[wide].mean(), cosine[~wide].mean())
+    return cosine - means + max(cosine[wide].mean(), cosine[~wide].mean())
 
 
 def find_verdict(question: str, records: tuple[ChunkRecord, ...], weights: dict[str, float]) -> Verdict | None:

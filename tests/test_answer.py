@@ -8,6 +8,7 @@ import numpy as np
 import backend.answer as answer_module
 from backend.answer import asks_yes_or_no, compose_answer
 from backend.library import NotesLibrary
+from backend.search import wide_script
 from tests.conftest import make_settings
 from tests.fakes import HashingEmbedder
 
@@ -128,6 +129,33 @@ def test_closeness_quotes_the_line_for_a_question_in_other_words(tmp_path, analy
     assert by_meaning.text.startswith("월세는 매달 25일에 자동이체로 나간다. [1]"), by_meaning.text
     assert "통신비" not in by_meaning.text  # far below the best: not quoted
     assert by_meaning.citations[0].highlight_lines == (result.hits[0].chunk.start_line + 2,)
+
+
+LEASE = """# Berlin lease
+
+## Money
+
+The deposit is three months of cold rent: 2,940 EUR.
+Rent is due by the third working day of each month.
+"""
+
+
+def test_an_english_line_that_answers_a_korean_question_is_quoted_before_korean_lines_that_do_not(tmp_path, analyzers):
+    """The model puts a Korean question nearer every Korean sentence than an English one: here the
+    deposit line is the nearest English sentence but still below the Korean ones, as e5 scores them."""
+    library = library_with(tmp_path, analyzers, BUDGET, lease=LEASE)
+    question = "베를린 집 디파짓은 얼마였어?"
+    result, _evidence = library.examine(question, 5)
+
+    def korean_first(texts: list[str]) -> np.ndarray:  # a language offset of 0.06, the deposit 0.04 above its peers
+        return np.array(
+            [0.84 + 0.01 * ("월세" in t) if wide_script(t) else 0.78 + 0.04 * ("deposit" in t) for t in texts]
+        )
+
+    answer = compose_answer(question, result, 0.9, found=True, closeness=korean_first)
+    assert "The deposit is three months of cold rent: 2,940 EUR." in answer.text, answer.text
+    assert answer.text.index("deposit") == min(answer.text.index(w) for w in ("deposit", "월세") if w in answer.text)
+    assert "통신비" not in answer.text and "Rent is due" not in answer.text
 
 
 def test_closest_passages_of_a_refused_answer_mark_the_line_closest_in_meaning(tmp_path, analyzers):
