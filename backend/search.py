@@ -35,6 +35,9 @@ class FusionConfig:
     dense_weight: float = 0.2  # convex: weight of the dense score, the rest goes to BM25
     rrf_k: int = 60
     loanwords: bool = True  # match 리베이스 in a question with rebase in a note (bench/calibrate.py --no-loanwords)
+    # convex: a passage in Latin letters cannot hold a word of a question all in Hangul (none with a
+    # loanword spelling): its keyword share is unknown, not nil, and counts as this part of its dense share
+    unheld_share: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,10 @@ class DenseIndex:
         shift = self._scripts.shift(query_vector)
         moved = {row: score - shift[self._scripts.script[row]] + shift.max() for row, score in scores.items()}
         return dict(sorted(moved.items(), key=lambda item: (-item[1], item[0]))[:n])
+
+    def latin(self, row: int) -> bool:
+        """Whether a passage is written in Latin letters, in a corpus written in two scripts."""
+        return self._scripts is not None and not self._scripts.script[row]
 
     def _search(self, query_vector: np.ndarray, n: int, rows: np.ndarray | faiss.IDSelector | None) -> dict[int, float]:
         query = query_vector.reshape(1, -1).astype(np.float32) * self._scale
@@ -289,7 +296,9 @@ class HybridRetriever:
         dense = self.dense.search(query_vector, n, rows)
         keyword = match.scores
         comparable = self.dense.comparable(query_vector, dense, n)
-        fused = self._fuse(comparable, keyword, n, match.best_possible)
+        all_hangul = all(HANGUL.match(t) and not match.spellings.get(t) for t in match.terms)
+        unheld = frozenset(row for row in comparable if all_hangul and self.dense.latin(row))
+        fused = self._fuse(comparable, keyword, n, match.best_possible, unheld)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
         hits = tuple(
             Hit(self.index.records[row].chunk, float(fused[row]), float(dense.get(row, 0.0)), float(keyword[row]))
@@ -322,7 +331,10 @@ class HybridRetriever:
     def _keyword(self, terms: tuple[str, ...]) -> np.ndarray:
         return self.index.bm25.scores(list(terms))
 
-    def _fuse(self, dense: dict[int, float], keyword: np.ndarray, n: int, best_possible: float) -> dict[int, float]:
+    def _fuse(
+        self, dense: dict[int, float], keyword: np.ndarray, n: int, best_possible: float, unheld: frozenset[int]
+    ) -> dict[int, float]:
+        """Rows -> fused score; `unheld`: rows that could hold none of the question's words."""
         method = self.fusion.method
         keyword_top = _top(keyword, n)
         if method == "dense":
@@ -347,5 +359,7 @@ class HybridRetriever:
             d = dense.get(row, low)
             d_norm = (d - low) / (high - low) if high > low else 1.0
             k_norm = min(float(keyword[row]) / best_possible, 1.0) if best_possible > 0 else 0.0
+            if row in unheld:
+                k_norm = self.fusion.unheld_share * d_norm
             fused[row] = w * d_norm + (1 - w) * k_norm
         return fused

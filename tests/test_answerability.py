@@ -82,8 +82,8 @@ def test_korean_questions_about_english_notes_find_and_answer_them(tmp_path, rea
             searched.append(first_rank([as_chunk(c) for c in response.json()["results"]], is_answer) is not None)
             body = ask(server.url, q.question)
             answered.append(body["found"] and first_rank([as_chunk(c) for c in body["citations"][:3]], is_answer))
-    assert sum(searched) / len(searched) >= 0.8, searched  # 0.86 measured
-    assert sum(map(bool, answered)) / len(answered) >= 0.75, answered  # 0.83 measured
+    assert sum(searched) / len(searched) >= 0.8, searched  # 0.83 measured
+    assert sum(map(bool, answered)) / len(answered) >= 0.75, answered  # 0.81 measured
 
 
 def test_git_note_put_through_the_api_answers_a_korean_question_about_its_latin_terms(

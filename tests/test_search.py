@@ -195,6 +195,29 @@ def test_a_corpus_in_one_script_is_searched_and_scored_as_before():
     assert found == plain.search(query, 10) and dense.comparable(query, found, 10) == found
 
 
+def test_an_english_passage_is_credited_part_of_its_dense_share_for_words_it_could_not_hold(tmp_path, analyzers):
+    """Its keyword share for a question all in Hangul is unknown, not nil (FusionConfig.unheld_share)."""
+    english = "# Rent\n\nThe deposit is three months of cold rent, paid into a separate account.\n"
+    notes = {"home/lease.md": english, "tech/git.md": GIT}
+    scores = {}
+    for share in (0.0, 0.1):
+        library = open_library(tmp_path / str(share), analyzers, notes, unheld_share=share)
+        for question in ("보증금은 얼마였어?", "deposit 보증금은 얼마였어?"):
+            result, _ = library.search(question, 50)  # every passage
+            scores[share, question] = {(h.chunk.note, h.chunk.start_line): h for h in result.hits}
+    korean_only, with_latin = "보증금은 얼마였어?", "deposit 보증금은 얼마였어?"
+    assert ("home/lease.md", 1) in scores[0.1, korean_only] and ("home/lease.md", 1) in scores[0.0, korean_only]
+    for key, hit in scores[0.1, korean_only].items():
+        before = scores[0.0, korean_only][key]
+        if key[0] == "home/lease.md":  # + (1 - 0.2) * 0.1 * its normalised dense share
+            assert hit.score > before.score and hit.keyword == before.keyword == 0.0
+        else:
+            assert hit.score == before.score
+    assert {k: h.score for k, h in scores[0.1, with_latin].items()} == {
+        k: h.score for k, h in scores[0.0, with_latin].items()
+    }  # a word it can hold: its keyword share is known
+
+
 def test_a_verb_stem_that_only_looks_borrowed_gets_no_latin_spelling(tmp_path, analyzers):
     notes = {"travel/seoul.md": "# Seoul\n\nOur trip to Korea was in May; the ticket cost 900 dollars.\n"}
     library = open_library(tmp_path, analyzers, notes)
