@@ -156,6 +156,10 @@ class DenseIndex:
         moved = {row: score - shift[self._scripts.script[row]] + shift.max() for row, score in scores.items()}
         return dict(sorted(moved.items(), key=lambda item: (-item[1], item[0]))[:n])
 
+    @property
+    def two_scripts(self) -> bool:
+        return self._scripts is not None
+
     def latin(self, row: int) -> bool:
         """Whether a passage is written in Latin letters, in a corpus written in two scripts."""
         return self._scripts is not None and not self._scripts.script[row]
@@ -296,8 +300,9 @@ class HybridRetriever:
         dense = self.dense.search(query_vector, n, rows)
         keyword = match.scores
         comparable = self.dense.comparable(query_vector, dense, n)
-        all_hangul = all(HANGUL.match(t) and not match.spellings.get(t) for t in match.terms)
-        unheld = frozenset(row for row in comparable if all_hangul and self.dense.latin(row))
+        unheld: frozenset[int] = frozenset()
+        if self.dense.two_scripts and all(HANGUL.match(t) and not match.spellings.get(t) for t in match.terms):
+            unheld = frozenset(row for row in comparable if self.dense.latin(row))
         fused = self._fuse(comparable, keyword, n, match.best_possible, unheld)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
         hits = tuple(
