@@ -11,6 +11,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 mostly in Korean about them; written before a change was tried on it         (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
                 questions of both about them                                             (chooses)
+  vault-dev+code  vault-dev's notes and a Korean note of long code blocks (generated), with
+                vault-dev's questions: code-only passages make a corpus of two scripts     (chooses)
   vault-test    tests/data/vaults/test: 4 other notes, frozen                              (reported only)
   vault-everyday  tests/data/vaults/everyday: a recipe, car insurance, year-end tax, subjects
                 the general topics also name; written after the fit                        (reported only)
@@ -204,6 +206,8 @@ def gather(fusion: FusionConfig, use_korquad: bool) -> dict[str, list[Row]]:
         sets[qset.name] = vault_rows(qset, embedder, fusion)
     mixed = one_english_note(ROOT / "tests" / "data" / "vaults", "work/on-call-runbook.md")
     sets[mixed.name] = vault_rows(mixed, embedder, fusion)
+    coded = with_code_note(ROOT / "tests" / "data" / "vaults" / "dev", CACHE / "code-note")
+    sets[coded.name] = vault_rows(coded, embedder, fusion)
     devset = load_devset(ROOT / "tests" / "data" / "devset.json")
     library = open_library([SEED_NOTE], CACHE / "devset", embedder, fusion, Settings().chunk_chars)
     sets["devset"] = rows_of(
@@ -228,6 +232,27 @@ def one_english_note(vaults: Path, english: str) -> QuestionSet:
     asked = tuple(replace(q, note=note.name) for q in cross.questions if q.note == english)  # copied to the top
     far = tuple(q for q in cross.out_of_scope if q.kind == "far")
     return QuestionSet("vault-dev+english", (dev.corpus[0], SEED_NOTE, note), dev.questions + asked + far)
+
+
+def with_code_note(dev: Path, folder: Path) -> QuestionSet:
+    """vault-dev with a Korean note of long code blocks beside it (generated here): its code-only
+    passages are in Latin letters, so the corpus is written in two scripts without any English."""
+    lines = "\n".join(f"run_step {i} --target server-{i % 4} --timeout {30 + i} || undo_step {i}" for i in range(60))
+    handlers = "\n".join(
+        f"def handler_{i}(event, context):\n    payload = json.loads(event['body'])\n"
+        f"    return respond(200, process(payload, retries={i % 3}))\n"
+        for i in range(20)
+    )
+    note = folder / "deploy-script.md"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text(
+        f"# 배포 스크립트 메모\n\n서버에 새 버전을 올릴 때 쓰는 스크립트. 실패하면 단계별로 되돌린다.\n\n"
+        f"```bash\n{lines}\n```\n\n## 람다 핸들러\n\n이벤트 본문을 읽어서 처리하고 200을 돌려준다.\n\n"
+        f"```python\nimport json\n{handlers}\n```\n",
+        encoding="utf-8",
+    )
+    qset = load_vault(dev, SEED_NOTE)
+    return QuestionSet("vault-dev+code", (*qset.corpus, note), qset.questions)
 
 
 def logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:

@@ -182,9 +182,24 @@ def test_a_question_meets_passages_of_another_script_as_if_they_were_written_in_
     assert answer in found and len(found) == 16  # the best 10 of each script (6 Latin in all)
     comparable = dense.comparable(query, found, 10)
     assert next(iter(comparable)) == answer and len(comparable) == 10
-    assert comparable[answer] > found[answer]  # lifted to the question's own script, for the margin
+    # for the confidence margin the Latin answer is raised to where a wide passage would stand
+    assert dense.best(query, found, question_in_hangul=True) > found[answer]
+    assert dense.best(query, found, question_in_hangul=False) == max(found.values())  # nothing raised
     latin_rows = np.flatnonzero(~scripts)
     assert set(dense.search(query, 10, latin_rows)) == set(latin_rows.tolist())  # a note filter still holds
+
+
+def test_passages_nearer_the_question_than_its_own_script_raise_nothing_for_the_margin():
+    """A few code-only passages are Latin but no English: a Korean question may come nearer their
+    mean than the Korean passages' mean. Nothing is then raised (raising the Korean passages
+    answered far-off questions beside a note of long code blocks)."""
+    stored, scripts, _query = two_scripts()
+    hub = np.zeros(stored.d, np.float32)
+    hub[1], hub[2] = 1.0, 0.2  # nearer the Latin passages' direction than the wide ones'
+    hub /= np.linalg.norm(hub)
+    dense = DenseIndex(stored, scripts)
+    found = dense.search(hub, 10)
+    assert dense.best(hub, found, question_in_hangul=True) == max(found.values())
 
 
 def test_a_corpus_in_one_script_is_searched_and_scored_as_before():
@@ -193,6 +208,7 @@ def test_a_corpus_in_one_script_is_searched_and_scored_as_before():
     dense, plain = DenseIndex(stored, wide_only), DenseIndex(stored)
     found = dense.search(query, 10)
     assert found == plain.search(query, 10) and dense.comparable(query, found, 10) == found
+    assert dense.best(query, found, question_in_hangul=True) == max(found.values())
 
 
 def test_an_english_passage_is_credited_part_of_its_dense_share_for_words_it_could_not_hold(tmp_path, analyzers):
