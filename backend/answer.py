@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -103,13 +104,14 @@ def compose_answer(
         return Answer(question, words["empty"], False, confidence)
     spelled = {s for found in result.spellings.values() for s in found}  # 리베이스 in the question, rebase in the note
     weights = {t: result.idf.get(t, 0.0) for t in set(result.query_terms) | spelled}
+    closeness = _across_scripts(closeness) if closeness is not None else None
     if not found:  # the closest passages, the one sentence closest to the question marked: a hint, not a quote
         closest = _rank_sentences(result, weights, None, closeness)[:1]
         marked = {n: (result.hits[n].chunk.start_line + sentence.line_offset,) for _s, n, _p, sentence in closest}
         related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
         return Answer(question, words["not_found"], False, confidence, related=related)
 
-    closeness = _remembered(closeness) if closeness is not None else None  # asked twice below
+    closeness = _remembered(closeness) if closeness is not None else None  # asked twice below, of the same sentences
     verdict = find_verdict(question, result.records, weights)
     result, order = _in_citation_order(result, weights, closeness, lead=verdict.hit if verdict is not None else None)
     if verdict is not None:
@@ -202,7 +204,7 @@ def _rank_sentences(
         return []
     near = np.zeros(len(candidates))
     if closeness is not None:
-        cosine = across_scripts(closeness([sentence.text for *_rest, sentence in candidates]), candidates)
+        cosine = closeness([sentence.text for *_rest, sentence in candidates])
         low, high = float(cosine.min()), float(cosine.max())
         near = (cosine - low) / (high - low) if high > low else np.ones(len(candidates))
     total = sum(weights.values()) or 1.0
@@ -214,18 +216,26 @@ def _rank_sentences(
     return [item for item in scored if item[0] >= QUOTE_FLOOR * scored[0][0]]
 
 
-def across_scripts(cosine: np.ndarray, candidates: list[tuple[float, int, int, Sentence]]) -> np.ndarray:
-    """Sentence cosines comparable across scripts, as DenseIndex.comparable does for passages: when
-    the candidates are written in Hangul and in Latin letters, each less the mean of its script's,
-    plus the larger mean. The model puts a question nearer every sentence of its own script, so an
-    English question quoted a Korean note's sentences last, and an English passage's line that
-    answers a Korean question lost to the Korean ones around it (vault-crossdev: 24 -> 28 of 31
-    answers quote the line that answers)."""
-    wide = np.array([wide_script(sentence.text) for *_rest, sentence in candidates])
-    if wide.all() or not wide.any():
-        return cosine
-    means = np.where(wide, cosine[wide].mean(), cosine[~wide].mean())
-    return cosine - means + max(cosine[wide].mean(), cosine[~wide].mean())
+_wide_script = lru_cache(maxsize=1 << 16)(wide_script)  # asked of the same sentences by every answer quoting them
+
+
+def _across_scripts(closeness: Closeness) -> Closeness:
+    """`closeness` comparable across scripts, as DenseIndex.comparable makes passages: when the
+    sentences asked about are written in Hangul and in Latin letters, each cosine less the mean of
+    its script's, plus the larger mean. The model puts a question nearer every sentence of its own
+    script, so an English question quoted a Korean note's sentences last, and an English passage's
+    line that answers a Korean question lost to the Korean ones around it (vault-crossdev: 24 -> 28
+    of 31 answers quote the line that answers)."""
+
+    def comparable(texts: list[str]) -> np.ndarray:
+        cosine = closeness(texts)
+        wide = np.array([_wide_script(text) for text in texts], dtype=bool)
+        if wide.all() or not wide.any():
+            return cosine
+        wide_mean, latin_mean = float(cosine[wide].mean()), float(cosine[~wide].mean())
+        return cosine - np.where(wide, wide_mean, latin_mean) + max(wide_mean, latin_mean)
+
+    return comparable
 
 
 def find_verdict(question: str, records: tuple[ChunkRecord, ...], weights: dict[str, float]) -> Verdict | None:
