@@ -197,7 +197,7 @@ def _rank_sentences(
                 continue
             if verdict is not None and n == verdict.hit and sentence in (verdict.asked, verdict.reply):
                 continue
-            overlap = sum(weights.get(t, 0.0) for t in set(sentence.terms))
+            overlap = sum(weight for term, weight in weights.items() if term in sentence.term_set)
             if overlap > 0 or closeness is not None:
                 candidates.append((overlap, n, position, sentence))
     if not candidates:
@@ -252,7 +252,7 @@ def find_verdict(question: str, records: tuple[ChunkRecord, ...], weights: dict[
             negative = bool(_NEGATIVE.match(short))
             if not (negative or _POSITIVE.match(short)):
                 continue
-            overlap = sum(weights.get(t, 0.0) for t in set(asked.terms))
+            overlap = sum(weight for term, weight in weights.items() if term in asked.term_set)
             if overlap / total >= 0.5 and (best is None or overlap > best[0]):
                 best = (overlap, Verdict(n, asked, reply, negative))
     return None if best is None else best[1]

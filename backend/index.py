@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -93,6 +94,11 @@ class Sentence:
     line_offset: int  # lines after the chunk's start_line
     text: str
     terms: tuple[str, ...]
+
+    @cached_property
+    def term_set(self) -> frozenset[str]:
+        """Its distinct terms, kept: every answer that may quote the sentence asks for them."""
+        return frozenset(self.terms)
 
 
 @dataclass(frozen=True)
