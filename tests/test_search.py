@@ -202,6 +202,34 @@ def test_passages_nearer_the_question_than_its_own_script_raise_nothing_for_the_
     assert dense.best(hub, found, question_in_hangul=True) == max(found.values())
 
 
+def test_a_large_corpus_in_two_scripts_finds_each_scripts_exact_best_through_the_int8_copies():
+    """The per-script search goes through bitmap selectors on the int8 pass and the exact refine:
+    each script's best 10 as a brute-force scan finds them, with or without a note filter."""
+    rng = np.random.default_rng(5)
+    d = 64
+    x = rng.normal(0, 1, (COARSE_FROM + 300, d)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    scripts = rng.random(len(x)) < 0.7
+    stored = new_vector_index(d)
+    stored.add(x)
+    dense = DenseIndex(stored, scripts)
+    assert dense.uses_int8_copies and dense.two_scripts
+    exact_vectors = stored.reconstruct_n(0, len(x))  # as stored (fp16)
+    every_third = np.arange(0, len(x), 3)
+    for q in x[rng.choice(len(x), 10)]:
+        for rows in (None, every_third):
+            found = dense.search(q, 10, rows)
+            allowed = np.zeros(len(x), dtype=bool)
+            allowed[np.arange(len(x)) if rows is None else rows] = True
+            scores = exact_vectors @ q
+            expected = set()
+            for script in (True, False):
+                members = np.flatnonzero(allowed & (scripts == script))
+                expected |= set(members[np.argsort(-scores[members])[:10]].tolist())
+            assert set(found) == expected
+            assert all(abs(found[r] - scores[r]) < 1e-4 for r in found)
+
+
 def test_a_corpus_in_one_script_is_searched_and_scored_as_before():
     stored, scripts, query = two_scripts()
     wide_only = np.ones(len(scripts), dtype=bool)
