@@ -218,7 +218,9 @@ class ScriptGroups:
         sums = np.zeros((2, vectors.d), dtype=np.float64)
         for start in range(0, vectors.ntotal, 2048):  # in blocks: no full-size copy of the vectors
             block = vectors.reconstruct_n(start, min(2048, vectors.ntotal - start))
-            np.add.at(sums, script[start : start + len(block)], block)
+            part = script[start : start + len(block)]
+            for k in (0, 1):
+                sums[k] += block[part == k].sum(axis=0)
         bitmaps = tuple(np.packbits(script == k, bitorder="little") for k in (0, 1))
         selectors = tuple(faiss.IDSelectorBitmap(len(script), faiss.swig_ptr(b)) for b in bitmaps)
         return cls(script, (sums / counts[:, None]).astype(np.float32), selectors, bitmaps)
