@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 
@@ -20,7 +19,7 @@ from backend.chunking import HEADING_SEPARATOR
 from backend.index import ChunkRecord, Sentence
 from backend.keywords import HANGUL
 from backend.models import Answer, Citation
-from backend.search import SearchResult, wide_script
+from backend.search import SearchResult, script_of
 
 MAX_SENTENCES = 4
 QUOTED_PASSAGES = 3  # sentences are quoted from the top passages only
@@ -216,9 +215,6 @@ def _rank_sentences(
     return [item for item in scored if item[0] >= QUOTE_FLOOR * scored[0][0]]
 
 
-_wide_script = lru_cache(maxsize=1 << 16)(wide_script)  # asked of the same sentences by every answer quoting them
-
-
 def _across_scripts(closeness: Closeness) -> Closeness:
     """`closeness` comparable across scripts, as DenseIndex.comparable makes passages: when the
     sentences asked about are written in Hangul and in Latin letters, each cosine less the mean of
@@ -229,7 +225,7 @@ def _across_scripts(closeness: Closeness) -> Closeness:
 
     def comparable(texts: list[str]) -> np.ndarray:
         cosine = closeness(texts)
-        wide = np.array([_wide_script(text) for text in texts], dtype=bool)
+        wide = np.array([script_of(text) for text in texts], dtype=bool)
         if wide.all() or not wide.any():
             return cosine
         wide_mean, latin_mean = float(cosine[wide].mean()), float(cosine[~wide].mean())

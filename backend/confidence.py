@@ -31,7 +31,7 @@ import numpy as np
 
 from backend.embedding import Embedder
 from backend.keywords import HANGUL
-from backend.search import SearchResult, wide_script
+from backend.search import SearchResult, script_of
 from backend.topics import TOPICS
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
     top = result.records[:PASSAGES]
     held = {t for t in counted if any(result.held_by(t, record) for record in top)}
     best = result.records[:1]
-    latin_best = bool(best) and not wide_script(best[0].chunk.search_text)
+    latin_best = bool(best) and not script_of(best[0].chunk.search_text)
     elsewhere = {
         t
         for t in terms & result.nouns
