@@ -206,8 +206,8 @@ def gather(fusion: FusionConfig, use_korquad: bool) -> dict[str, list[Row]]:
     for half in VAULTS:
         qset = load_vault(ROOT / "tests" / "data" / "vaults" / half, SEED_NOTE)
         sets[qset.name] = vault_rows(qset, embedder, fusion)
-    mixed = one_english_note(ROOT / "tests" / "data" / "vaults", "work/on-call-runbook.md")
-    sets[mixed.name] = vault_rows(mixed, embedder, fusion)
+    english = one_english_note(ROOT / "tests" / "data" / "vaults", "work/on-call-runbook.md")
+    sets[english.name] = vault_rows(english, embedder, fusion)
     coded = with_code_note(ROOT / "tests" / "data" / "vaults" / "dev", CACHE / "code-note")
     sets[coded.name] = vault_rows(coded, embedder, fusion)
     devset = load_devset(ROOT / "tests" / "data" / "devset.json")
