@@ -30,7 +30,6 @@ from pathlib import Path
 import numpy as np
 
 from backend.embedding import Embedder
-from backend.keywords import HANGUL
 from backend.search import SearchResult, script_of
 from backend.topics import TOPICS
 
@@ -121,7 +120,7 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
         for t in terms & result.nouns
         if result.in_corpus(t)
         and not any(result.held_by(t, r) for r in best)
-        and not (latin_best and HANGUL.match(t) and not result.spellings.get(t))  # it could not be held there
+        and not (latin_best and result.keywords.latin_cannot_hold(t))  # it could not be held there
     }
     rarity = {t: result.idf.get(t, 0.0) / result.max_idf if result.max_idf else 0.0 for t in elsewhere}
     unknown = {name for name in result.names if not result.in_corpus(name)}

@@ -55,6 +55,10 @@ class KeywordMatch:
     scores: np.ndarray  # empty when no row may be returned
     best_possible: float = 0.0  # the BM25 score of a passage holding every term (each at most saturated)
 
+    def latin_cannot_hold(self, term: str) -> bool:
+        """Whether a passage in Latin letters could never hold the term: Hangul with no loanword spelling."""
+        return bool(HANGUL.match(term)) and not self.spellings.get(term)
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -322,7 +326,7 @@ class HybridRetriever:
         keyword = match.scores
         comparable = self.dense.comparable(query_vector, dense, n)
         unheld: frozenset[int] = frozenset()
-        if self.dense.two_scripts and all(HANGUL.match(t) and not match.spellings.get(t) for t in match.terms):
+        if self.dense.two_scripts and all(match.latin_cannot_hold(t) for t in match.terms):
             unheld = frozenset(row for row in comparable if self.dense.latin(row))
         fused = self._fuse(comparable, keyword, n, match.best_possible, unheld)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
