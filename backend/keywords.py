@@ -70,6 +70,13 @@ GLOSSARY: dict[str, str] = {
     "limit": "제한", "limits": "제한", "hosts": "호스트", "developer": "개발자", "developers": "개발자",
     "better": "좋", "good": "좋", "manage": "관리", "management": "관리", "managed": "관리",
 }
+# what the glossary maps English adjectives and adverbs onto: words, not nouns
+GLOSSARY_NOT_NOUNS = frozenset({"좋", "다르", "항상"})
+# capitalised in English without naming anything in particular
+_CAPITALISED_WORDS = frozenset(
+    "i monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+    "july august september october november december".split()
+)
 # Several Korean spellings of one loanword, or a compound written together, map onto one form.
 VARIANTS: dict[str, tuple[str, ...]] = {
     "라이선스": ("라이센스",),
@@ -148,12 +155,14 @@ class KoreanAnalyzer:
         text = normalize_text(text)
         korean_text = HANGUL.search(text) is not None
         terms: list[tuple[str, str]] = []
-        for span in _LATIN.findall(text):  # file names, versions, EC2: Kiwi would cut them apart
-            for part in _LATIN_PART.split(span.lower()):
+        for found in _LATIN.finditer(text):  # file names, versions, EC2: Kiwi would cut them apart
+            named = korean_text or _english_name(text, found)
+            for part in _LATIN_PART.split(found.group().lower()):
                 if part and not (part.isdigit() and len(part) == 1):  # list numbers say nothing
                     canonical = self._canonical(part)
-                    name = (part.isdigit() or korean_text) and canonical == (part,)
-                    kind = NAME if name else NOUN if korean_text or canonical != (part,) else WORD  # English: untagged
+                    name = (part.isdigit() or named) and canonical == (part,)
+                    noun = korean_text or (canonical != (part,) and canonical[0] not in GLOSSARY_NOT_NOUNS)
+                    kind = NAME if name else NOUN if noun else WORD  # English words are untagged
                     terms.extend((t, kind) for t in canonical)
         for token in self._tokens(text):
             if token.tag not in KEPT_TAGS or token.tag in ("SL", "SN"):  # Latin and numbers: taken above
@@ -247,6 +256,17 @@ class AnalyzerPool:
             while len(self._by_vocabulary) > self._keep:
                 self._by_vocabulary.pop(next(iter(self._by_vocabulary)))
             return analyzer
+
+
+def _english_name(text: str, found: re.Match) -> bool:
+    """Whether a Latin word of an English text names something: written in capitals (SSH) or
+    capitalised inside a sentence (Joseon, Seoul, Universal Studios), not a weekday, month or I."""
+    word = found.group()
+    if len(word) > 1 and word.isupper():
+        return True
+    before = text[: found.start()].rstrip()
+    starts_sentence = not before or before[-1] in ".!?:;\n\"'(["
+    return word[0].isupper() and not starts_sentence and word.lower() not in _CAPITALISED_WORDS
 
 
 def _pieces(text: str, limit: int = PIECE_CHARS) -> Iterator[str]:

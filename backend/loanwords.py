@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
 
 _HANGUL_BASE = 0xAC00
 _I = {name: i for i, name in enumerate("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")}  # initial consonants
@@ -234,6 +234,58 @@ def _plausible(key: str, hangul: str, latin: str, latin_stops: str) -> bool:
     return abs(hangul_beats(hangul) - latin_beats(latin)) <= (1 if len(key) >= 3 else 0)
 
 
+# Revised Romanization, read backwards: a Korean word written in Latin letters (Busan 부산, Joseon
+# 조선, bulgogi 불고기) is no loanword, so it has no skeleton to share; its spelling is read instead.
+# Initials, longest first ("" is ㅇ); k t p also stand for ㄱ ㄷ ㅂ, as people write them (Kimchi).
+# fmt: off
+_RR_INITIALS = (
+    ("kk", "ㄲ"), ("tt", "ㄸ"), ("pp", "ㅃ"), ("ss", "ㅆ"), ("jj", "ㅉ"), ("ch", "ㅊ"), ("g", "ㄱ"), ("k", "ㅋㄱ"),
+    ("n", "ㄴ"), ("d", "ㄷ"), ("t", "ㅌㄷ"), ("r", "ㄹ"), ("l", "ㄹ"), ("m", "ㅁ"), ("b", "ㅂ"), ("p", "ㅍㅂ"),
+    ("s", "ㅅ"), ("j", "ㅈ"), ("h", "ㅎ"), ("", "ㅇ"),
+)
+_RR_VOWELS = (
+    ("yae", "ㅒ"), ("yeo", "ㅕ"), ("wae", "ㅙ"), ("ae", "ㅐ"), ("ya", "ㅑ"), ("eo", "ㅓ"), ("ye", "ㅖ"), ("wa", "ㅘ"),
+    ("oe", "ㅚ"), ("yo", "ㅛ"), ("wo", "ㅝ"), ("we", "ㅞ"), ("wi", "ㅟ"), ("yu", "ㅠ"), ("eu", "ㅡ"), ("ui", "ㅢ"),
+    ("a", "ㅏ"), ("e", "ㅔ"), ("o", "ㅗ"), ("u", "ㅜ"), ("i", "ㅣ"),
+)
+_RR_FINALS = (
+    ("ng", "ㅇ"), ("k", "ㄱ"), ("g", "ㄱ"), ("n", "ㄴ"), ("t", "ㅅㄷ"), ("l", "ㄹ"), ("m", "ㅁ"), ("p", "ㅂ"),
+    ("b", "ㅂ"), ("", " "),
+)
+# fmt: on
+_RR_WORD = re.compile(r"^[a-z]{4,20}$")
+MAX_READINGS = 256
+
+
+def korean_readings(word: str) -> set[str]:
+    """The Hangul words of two to six syllables that a Latin word reads as in Revised Romanization:
+    joseon -> 조선 (and 좃언, ...: the caller keeps what its corpus writes). Empty for most English."""
+    if not _RR_WORD.match(word):
+        return set()
+    readings: dict[int, list[str]] = {len(word): [""]}
+    for start in range(len(word) - 1, -1, -1):  # every parse of word[start:], built from the end
+        found: list[str] = []
+        for initial, initials in _RR_INITIALS:
+            if not word.startswith(initial, start):
+                continue
+            after_initial = start + len(initial)
+            for vowel, medial in _RR_VOWELS:
+                if not word.startswith(vowel, after_initial):
+                    continue
+                after_vowel = after_initial + len(vowel)
+                for final, finals in _RR_FINALS:
+                    end = after_vowel + len(final)
+                    if not word.startswith(final, after_vowel) or end not in readings:
+                        continue
+                    for i in initials:
+                        for f in finals:
+                            syllable = chr(_HANGUL_BASE + (_I[i] * 21 + _M[medial]) * 28 + _F[f])
+                            found.extend(syllable + rest for rest in readings[end][:MAX_READINGS])
+        if found:
+            readings[start] = found[:MAX_READINGS]
+    return {r for r in readings.get(0, ()) if 2 <= len(r) <= 6}
+
+
 def singular(word: str) -> str | None:
     """The singular of an English plural in -s (secrets, pods), None for other words (class, status)."""
     if len(word) >= 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -244,7 +296,8 @@ def singular(word: str) -> str | None:
 class LoanwordIndex:
     """The corpus' terms by phonetic key: finds the other script's spelling of a term."""
 
-    def __init__(self, terms: Iterable[str]) -> None:
+    def __init__(self, terms: Collection[str]) -> None:
+        self._terms = terms  # looked up by korean_readings
         # key -> (term, the form keyed, the voicing of its stops under that key)
         self._latin: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         self._hangul: dict[str, set[str]] = defaultdict(set)
@@ -271,5 +324,6 @@ class LoanwordIndex:
                 for t in self._hangul.get(key, ())
                 if _plausible(key, t, form, stops)
             }
+            found.update(reading for reading in korean_readings(term) if reading in self._terms)
             return tuple(sorted(found))
         return ()

@@ -58,3 +58,12 @@ def test_topic_anchors_are_cached_per_model_and_reembedded_when_damaged(tmp_path
     cached[0].write_bytes(b"damaged")
     repaired = TopicAnchors.load(embedder, tmp_path)
     assert len(embedder.passages_embedded) == len(TOPICS) and np.array_equal(repaired.vectors, first.vectors)
+
+
+def test_an_english_question_names_a_korean_word_in_romanization_and_the_notes_hold_it(tmp_path, analyzers):
+    notes = {"travel/trip.md": "# 여행\n\n부산 가는 KTX는 서울역에서 7시에 탔다.\n"}
+    library = open_library(tmp_path, analyzers, notes)
+    result, evidence = library.examine("When did the train to Busan leave?", 3)
+    assert result.spellings["busan"] == ("부산",) and evidence.unknown_names == 0
+    _, unknown = library.examine("When did the train to Daejeon leave?", 3)
+    assert unknown.unknown_names == 1  # a name the notes do not hold, in either script

@@ -1,4 +1,4 @@
-from backend.keywords import KoreanAnalyzer
+from backend.keywords import NAME, NOUN, WORD, KoreanAnalyzer
 
 
 def test_terms_keep_loanwords_whole_in_every_context():
@@ -33,3 +33,19 @@ def test_note_vocabulary_takes_pairs_and_unstable_nouns_from_the_note():
     assert pairs["podman"] == "포드맨"
     with_pairs = KoreanAnalyzer(words, pairs)
     assert "포드맨" in with_pairs.terms("Podman이란?")
+
+
+def test_an_english_question_names_what_it_writes_in_capitals_inside_a_sentence():
+    analyzer = KoreanAnalyzer()
+    kinds = dict(analyzer.classified_terms("Who was the first king of Joseon?"))
+    assert kinds["joseon"] == NAME and kinds["king"] == WORD
+    assert dict(analyzer.classified_terms("Is SSH open to the internet?"))["ssh"] == NAME
+    for text in ("What did I do on Monday?", "Where did I park in March?", "Kubernetes or plain Docker?"):
+        assert NAME not in dict(analyzer.classified_terms(text)).values(), text  # a date; first word; glossary
+
+
+def test_english_adjectives_the_glossary_maps_stay_words_not_nouns():
+    analyzer = KoreanAnalyzer()
+    kinds = dict(analyzer.classified_terms("What's a good budget laptop for students?"))
+    assert kinds["좋"] == WORD  # "good" is 좋다: no noun of the notes to count as covered
+    assert dict(analyzer.classified_terms("Is Docker better than a VM?"))["도커"] == NOUN

@@ -2,7 +2,7 @@
 
 import pytest
 
-from backend.loanwords import LoanwordIndex, hangul_key, latin_keys, looks_borrowed
+from backend.loanwords import LoanwordIndex, hangul_key, korean_readings, latin_keys, looks_borrowed
 
 PAIRS = [
     ("리베이스", "rebase"), ("푸시", "push"), ("커밋", "commit"), ("브랜치", "branch"), ("머지", "merge"),
@@ -59,3 +59,12 @@ def test_stops_must_be_voiced_alike():
     assert index.spellings("food") == ()  # d is ㄷ: 푸드, not 포트
     assert "카드" in index.spellings("card") and index.spellings("port") == ("포트",)
     assert LoanwordIndex(["back", "bug"]).spellings("버그") == ("bug",)  # back ends voiceless
+
+
+def test_a_korean_word_written_in_revised_romanization_is_read_back():
+    for latin, hangul in (("joseon", "조선"), ("busan", "부산"), ("bulgogi", "불고기"), ("hongdae", "홍대")):
+        assert hangul in korean_readings(latin), latin
+    assert korean_readings("insurance") == set() and korean_readings("kim") == set()  # English; too short
+    index = LoanwordIndex({"부산": 0, "서울": 1, "푸시": 2})
+    assert index.spellings("busan") == ("부산",) and index.spellings("seoul") == ("서울",)
+    assert index.spellings("push") == ("푸시",)  # loanwords as before
