@@ -105,16 +105,22 @@ def compose_answer(
     weights = {t: result.idf.get(t, 0.0) for t in set(result.query_terms) | spelled}
     closeness = _across_scripts(closeness) if closeness is not None else None
     if not found:  # the closest passages, the one sentence closest to the question marked: a hint, not a quote
-        closest = _rank_sentences(result, weights, None, closeness)[:1]
+        closest = _rank_sentences(_quotable(result, weights, closeness), weights, None, closeness)[:1]
         marked = {n: (result.hits[n].chunk.start_line + sentence.line_offset,) for _s, n, _p, sentence in closest}
         related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
         return Answer(question, words["not_found"], False, confidence, related=related)
 
     closeness = _remembered(closeness) if closeness is not None else None  # asked twice below, of the same sentences
     verdict = find_verdict(question, result.records, weights)
-    result, order = _in_citation_order(result, weights, closeness, lead=verdict.hit if verdict is not None else None)
+    candidates = _quotable(result, weights, closeness)
+    ranked = _rank_sentences(candidates, weights, None, closeness)
+    result, order = _in_citation_order(result, ranked, lead=verdict.hit if verdict is not None else None)
     if verdict is not None:
         verdict = replace(verdict, hit=order.index(verdict.hit))
+    if verdict is not None or order != sorted(order):  # ranked again, by the passages' new numbers
+        moved = {old: new for new, old in enumerate(order)}
+        candidates = [(overlap, moved[n], position, sentence) for overlap, n, position, sentence in candidates]
+        ranked = _rank_sentences(candidates, weights, verdict, closeness)
     parts: list[str] = []
     used: dict[int, list[int]] = {}
 
@@ -133,7 +139,7 @@ def compose_answer(
             for m, _title in cases:
                 used.setdefault(m, []).append(result.hits[m].chunk.start_line)
 
-    scored = _rank_sentences(result, weights, verdict, closeness)
+    scored = ranked
     if scored:
         best, note = scored[0][0], result.hits[0].chunk.note
         scored = [i for i in scored if result.hits[i[1]].chunk.note == note or i[0] >= OTHER_NOTE_SHARE * best]
@@ -164,13 +170,13 @@ def _remembered(closeness: Closeness) -> Closeness:
 
 
 def _in_citation_order(
-    result: SearchResult, weights: dict[str, float], closeness: Closeness | None, *, lead: int | None = None
+    result: SearchResult, ranked: list[tuple[float, int, int, Sentence]], *, lead: int | None = None
 ) -> tuple[SearchResult, list[int]]:
-    """`result` with its top passages reordered by search score and best sentence (CITE_BY_SENTENCE),
-    and the new order (old hit indexes); `lead`, the passage whose own yes/no answer the answer
-    opens with, goes first."""
+    """`result` with its top passages reordered by search score and best sentence (CITE_BY_SENTENCE,
+    of `ranked`: _rank_sentences), and the new order (old hit indexes); `lead`, the passage whose
+    own yes/no answer the answer opens with, goes first."""
     worth: dict[int, float] = {}
-    for score, n, _position, _sentence in _rank_sentences(result, weights, None, closeness):
+    for score, n, _position, _sentence in ranked:
         worth[n] = max(worth.get(n, 0.0), score * (1 + PASSAGE_DISCOUNT * n))
     first = result.hits[0].score or 1.0
     head = sorted(
@@ -184,21 +190,35 @@ def _in_citation_order(
     return replace(result, hits=hits, records=records), order
 
 
-def _rank_sentences(
-    result: SearchResult, weights: dict[str, float], verdict: Verdict | None, closeness: Closeness | None
+def _quotable(
+    result: SearchResult, weights: dict[str, float], closeness: Closeness | None
 ) -> list[tuple[float, int, int, Sentence]]:
-    """(score, hit, position, sentence) of the top passages' sentences worth quoting, best first:
-    earlier passages, and sentences holding more of the question's weight or closer in meaning."""
+    """(weight of the question's words held, hit, position, sentence) of the top passages'
+    sentences an answer may quote: no bare question, no echo of the heading, and a word of the
+    question unless closeness ranks them by meaning."""
     candidates = []
     for n, record in enumerate(result.records[:QUOTED_PASSAGES]):
         for position, sentence in enumerate(record.sentences):
             if _is_bare_question(sentence.text) or _is_heading_echo(sentence, record):
                 continue
-            if verdict is not None and n == verdict.hit and sentence in (verdict.asked, verdict.reply):
-                continue
             overlap = sum(weight for term, weight in weights.items() if term in sentence.term_set)
             if overlap > 0 or closeness is not None:
                 candidates.append((overlap, n, position, sentence))
+    return candidates
+
+
+def _rank_sentences(
+    candidates: list[tuple[float, int, int, Sentence]],
+    weights: dict[str, float],
+    verdict: Verdict | None,
+    closeness: Closeness | None,
+) -> list[tuple[float, int, int, Sentence]]:
+    """(score, hit, position, sentence) of the sentences worth quoting (of `candidates`: _quotable),
+    best first: earlier passages, and sentences holding more of the question's weight or closer in
+    meaning; the verdict's own question and reply are quoted by the verdict."""
+    if verdict is not None:
+        said = (verdict.asked, verdict.reply)
+        candidates = [c for c in candidates if not (c[1] == verdict.hit and c[3] in said)]
     if not candidates:
         return []
     near = np.zeros(len(candidates))
