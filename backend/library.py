@@ -39,6 +39,7 @@ from backend.search import FusionConfig, HybridRetriever, KeywordMatch, SearchRe
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
+EARLY = 16  # query vectors started early (NotesLibrary.embed_early) and not yet taken
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ class NotesLibrary:
         self._progress: ReindexProgress | None = None
         self._on_progress = on_progress
         self.last_error: str | None = None  # why the last background reindex failed, if it did
+        self._early: dict[str, Future[np.ndarray]] = {}  # vectors started before their request was validated
+        self._early_lock = threading.Lock()
 
     # ---- lifecycle -------------------------------------------------------------------------
     @property
@@ -255,10 +258,30 @@ class NotesLibrary:
     def start_search(self, query: str, top_k: int, note_filter: NoteFilter = NoteFilter()) -> PendingSearch:
         return self._start_search(self.retriever, query, top_k, note_filter, time.perf_counter())
 
+    def embed_early(self, query: str) -> None:
+        """Start a query's vector as soon as its request body is read, before the request is
+        validated (backend.api.early): the search that follows takes the vector under way. A
+        request that turns out invalid leaves its vector unused, forgotten after EARLY others."""
+        if self._retriever is None:  # not ready: the route answers 503, and the model may still be loading
+            return
+        with self._early_lock:
+            if query in self._early:
+                return
+        vector = self.embedder.submit_query(query)
+        with self._early_lock:
+            self._early[query] = vector
+            while len(self._early) > EARLY:
+                self._early.pop(next(iter(self._early)))
+
+    def _query_vector(self, query: str) -> Future[np.ndarray]:
+        with self._early_lock:
+            early = self._early.pop(query, None)
+        return early if early is not None else self.embedder.submit_query(query)
+
     def _start_search(
         self, retriever: HybridRetriever, query: str, top_k: int, note_filter: NoteFilter, started: float
     ) -> PendingSearch:
-        vector = self.embedder.submit_query(query)
+        vector = self._query_vector(query)
         rows = retriever.rows_for(note_filter)
         return PendingSearch(query, top_k, retriever, rows, retriever.match_keywords(query, rows), vector, started)
 

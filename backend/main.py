@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.api.deps import require_read_key, require_write_key
+from backend.api.early import EarlyQuery
 from backend.api.guard import RequestGuard
 from backend.api.routes import router
 from backend.embedding import Embedder, create_embedder
@@ -93,6 +94,7 @@ def create_app(
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
+    app.add_middleware(EarlyQuery, settings=settings)  # inside the guard: sees only bodies it admitted
     app.add_middleware(RequestGuard, settings=settings)
 
     @app.exception_handler(NotesError)

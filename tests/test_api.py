@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from tests.conftest import SEED_NOTE, serving
+from backend.main import create_app
+from tests.conftest import SEED_NOTE, make_settings, serving
+from tests.fakes import HashingEmbedder
 
 NOTE = "# 포드맨\n\n포드맨(Podman)은 데몬 없이 컨테이너를 실행하는 도구다. 루트 권한 없이도 돈다.\n"
 
@@ -170,3 +172,38 @@ def test_empty_corpus_answers_not_found_instead_of_failing(tmp_path, analyzers):
         note = "# 첫 노트\n\n도커는 컨테이너 도구다.\n".encode()
         assert client.put("/api/notes/first.md", content=note).status_code == 200
         assert client.post("/api/search", json={"query": "도커"}).json()["results"][0]["note"] == "first.md"
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The fake model, with the queries it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[str] = []
+
+    def submit_query(self, text: str):
+        self.queries.append(text)
+        return super().submit_query(text)
+
+
+def test_a_question_starts_embedding_before_its_request_is_validated_and_is_embedded_once(settings, analyzers):
+    embedder = CountingEmbedder()
+    with serving(create_app(settings, embedder=embedder, analyzers=analyzers)) as client:
+        embedder.queries.clear()
+        assert client.post("/api/ask", json={"question": " 쿠버네티스란? ", "top_k": 0}).status_code == 422
+        assert embedder.queries == ["쿠버네티스란?"]  # started as soon as the body was read
+        assert client.post("/api/ask", json={"question": "쿠버네티스란?"}).status_code == 200
+        assert embedder.queries == ["쿠버네티스란?"]  # the search took the vector started before
+        assert client.post("/api/search", json={"query": "하이퍼바이저"}).status_code == 200
+        assert embedder.queries[1:] == ["하이퍼바이저"]
+
+
+def test_no_question_is_embedded_early_for_a_client_without_the_key(tmp_path, analyzers):
+    embedder = CountingEmbedder()
+    settings = make_settings(tmp_path, api_key="k", api_key_reads=True)
+    with serving(create_app(settings, embedder=embedder, analyzers=analyzers)) as client:
+        embedder.queries.clear()
+        assert client.post("/api/ask", json={"question": "도커란?"}).status_code == 401
+        assert embedder.queries == []
+        assert client.post("/api/ask", json={"question": "도커란?"}, headers={"X-API-Key": "k"}).status_code == 200
+        assert embedder.queries == ["도커란?"]

@@ -58,7 +58,7 @@ class RequestGuard:
             except UnicodeDecodeError:
                 await _reply(send, 422, "body: is not valid JSON (it is not UTF-8)")
                 return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replaying({"type": "http.request", "body": body, "more_body": False}, receive), send)
 
     def _refusal(self, method: str, headers: dict[str, str]) -> tuple[int, str] | None:
         host = _host_name(headers.get("host", ""))
@@ -106,8 +106,9 @@ async def _read_body(receive: Receive, limit: int, headers: dict[str, str]) -> b
     return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """The body already read, then the connection's own events (a disconnect, when it comes)."""
+def replaying(taken: dict, receive: Receive) -> Receive:
+    """The message already taken (the whole body), then the connection's own events (a
+    disconnect, when it comes)."""
     sent = False
 
     async def replay() -> dict:
@@ -115,7 +116,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         if sent:
             return await receive()
         sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        return taken
 
     return replay
 
