@@ -42,6 +42,11 @@ PASSAGE_DISCOUNT = 0.35  # a sentence of the n-th passage (from 0) scores 1 / (1
 # this weight times their best sentence's worth: the passage holding the line that answers is cited
 # first. Chosen on vault-dev, docker-dev, devset and KorQuAD 13 / 7 (bench/calibrate.py ask@1).
 CITE_BY_SENTENCE = 0.3
+# The share of a note's question (by idf) a user's question must hold for the note's yes or no to
+# answer it: one minor word may be missing (기반 of 7, 0.86); "외장 디스크도 백업에 쓸 수 있어?" holds
+# the subject of "외장 디스크 하나면 백업은 충분한가? 아니다" but not what it asks (충분). A wrong yes
+# or no costs more than a missing one: the note's question and reply are quoted either way.
+SAME_QUESTION = 0.75
 Closeness = Callable[[list[str]], np.ndarray]  # sentences -> their cosine to the question
 
 _YES_NO = re.compile(
@@ -91,6 +96,7 @@ class Verdict:
     asked: Sentence
     reply: Sentence
     negative: bool
+    same_question: bool  # the note asks what the user asks, so its reply answers yes or no
 
 
 def compose_answer(
@@ -111,7 +117,7 @@ def compose_answer(
         return Answer(question, words["not_found"], False, confidence, related=related)
 
     closeness = _remembered(closeness) if closeness is not None else None  # asked twice below, of the same sentences
-    verdict = find_verdict(question, result.records, weights)
+    verdict = find_verdict(question, result, weights)
     candidates = _quotable(result, weights, closeness)
     ranked = _rank_sentences(candidates, weights, None, closeness)
     result, order = _in_citation_order(result, ranked, lead=verdict.hit if verdict is not None else None)
@@ -128,10 +134,11 @@ def compose_answer(
         parts.append(f"{text or sentence.text} [{n + 1}]")
         used.setdefault(n, []).append(result.hits[n].chunk.start_line + sentence.line_offset)
 
-    if verdict is not None:
-        lead = words["no"] if verdict.negative else words["yes"]
+    if verdict is not None:  # the note's own question and reply; yes or no only when it asks the user's question
         said = words["verdict"].format(asked=verdict.asked.text, reply=verdict.reply.text)
-        take(verdict.hit, verdict.reply, f"{lead} {said}")
+        if verdict.same_question:
+            said = f"{words['no'] if verdict.negative else words['yes']} {said}"
+        take(verdict.hit, verdict.reply, said)
         used[verdict.hit].append(result.hits[verdict.hit].chunk.start_line + verdict.asked.line_offset)
         cases = _cases_under(verdict.hit, result)
         if cases:  # the sub-sections under the note's own question are its reasons
@@ -254,13 +261,17 @@ def _across_scripts(closeness: Closeness) -> Closeness:
     return comparable
 
 
-def find_verdict(question: str, records: tuple[ChunkRecord, ...], weights: dict[str, float]) -> Verdict | None:
-    """A note's own yes/no answer to a question like the user's, sharing half its weight or more."""
+def find_verdict(question: str, result: SearchResult, weights: dict[str, float]) -> Verdict | None:
+    """A note's own yes/no answer to a question like the user's: the note's question holds half
+    the user's weight or more (by idf). It is the user's own question when the user's also holds
+    SAME_QUESTION of the note's: "도커가 VM보다 못한 경우가 있어?" holds docker and VM of "docker는 무조건 vm보다
+    좋다고 할 수 있는가? no", not 무조건 or 좋다, and the note's "no" is no answer to it (it was
+    answered "아니요", which is wrong): its passage still leads, quoted without a yes or no."""
     if not asks_yes_or_no(question):
         return None
     total = sum(weights.values()) or 1.0
     best: tuple[float, Verdict] | None = None
-    for n, record in enumerate(records):
+    for n, record in enumerate(result.records):
         for asked, reply in zip(record.sentences, record.sentences[1:]):
             if "?" not in asked.text:
                 continue
@@ -270,7 +281,8 @@ def find_verdict(question: str, records: tuple[ChunkRecord, ...], weights: dict[
                 continue
             overlap = sum(weight for term, weight in weights.items() if term in asked.term_set)
             if overlap / total >= 0.5 and (best is None or overlap > best[0]):
-                best = (overlap, Verdict(n, asked, reply, negative))
+                own = sum(result.term_idf(term) for term in asked.term_set) or 1.0
+                best = (overlap, Verdict(n, asked, reply, negative, same_question=overlap / own >= SAME_QUESTION))
     return None if best is None else best[1]
 
 
@@ -278,7 +290,7 @@ def asks_yes_or_no(question: str) -> bool:
     """A question a yes or no answers: by its ending (~는가, ~나요, is ...), or a question mark on a
     question that asks for nothing in particular ("도커가 VM보다 항상 좋음?", "컨테이너 써도 돼?")."""
     question = question.strip()
-    return bool(_YES_NO.search(question)) or (question.endswith("?") and not _ASKS_WHICH.search(question))
+    return not _ASKS_WHICH.search(question) and (bool(_YES_NO.search(question)) or question.endswith("?"))
 
 
 def _cases_under(n: int, result: SearchResult) -> list[tuple[int, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -54,6 +55,7 @@ class KeywordMatch:
     spellings: dict[str, tuple[str, ...]]  # absent term -> its loanword spellings in the corpus
     scores: np.ndarray  # empty when no row may be returned
     best_possible: float = 0.0  # the BM25 score of a passage holding every term (each at most saturated)
+    idf_of: Callable[[str], float] | None = None  # the idf of any term (of a passage's words, say)
 
     def latin_cannot_hold(self, term: str) -> bool:
         """Whether a passage in Latin letters could never hold the term: Hangul with no loanword spelling."""
@@ -90,6 +92,13 @@ class SearchResult:
     @property
     def spellings(self) -> dict[str, tuple[str, ...]]:
         return self.keywords.spellings
+
+    def term_idf(self, term: str) -> float:
+        """The idf of a term, the question's or any other."""
+        known = self.idf.get(term)
+        if known is not None:
+            return known
+        return self.keywords.idf_of(term) if self.keywords.idf_of is not None else self.max_idf
 
     def in_corpus(self, term: str) -> bool:
         """Whether some chunk holds the term or one of its loanword spellings."""
@@ -305,7 +314,7 @@ class HybridRetriever:
         best_possible = (K1 + 1) * sum(
             idf[t] if t in vocabulary else max((idf[s] for s in spellings.get(t, ())), default=absent) for t in terms
         )
-        return KeywordMatch(terms, names, nouns, idf, absent, spellings, scores, best_possible)
+        return KeywordMatch(terms, names, nouns, idf, absent, spellings, scores, best_possible, self.idf)
 
     def search(
         self,

@@ -216,3 +216,11 @@ def test_the_passage_whose_own_yes_no_answer_leads_the_answer_is_cited_first(tmp
     assert answer.text.startswith("아니요.") and re.search(r"\[(\d+)\]", answer.text).group(1) == "1"
     assert answer.citations[0].hit.chunk.heading.endswith("외장 디스크만으로 충분한가?")
     assert "고장 난다. [2]" in answer.text  # the closest line is still quoted, from the second citation
+
+
+def test_the_notes_yes_or_no_answers_only_the_question_the_note_asks(tmp_path, analyzers):
+    library = library_with(tmp_path, analyzers, FAQ)
+    answer = compose(library, "외장 디스크도 백업에 쓸 수 있어?", found=True)  # its subject, not what it asks
+    assert answer.text.startswith("노트는 “외장 디스크 하나면 백업은 충분한가?”라는 물음에 “아니다”라고")
+    assert not compose(library, "외장 디스크로 백업하는 게 가능해?", found=True).text.startswith("아니요")
+    assert not asks_yes_or_no("도커 엔진이 해 주는 일은 무엇인가?")  # ~인가, but it asks for something
