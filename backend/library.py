@@ -267,7 +267,10 @@ class NotesLibrary:
         with self._early_lock:
             if query in self._early:
                 return
-        vector = self.embedder.submit_query(query)
+        try:
+            vector = self.embedder.submit_query(query)
+        except RuntimeError:  # the embedder's threads are shutting down with the process: the route says so
+            return
         with self._early_lock:
             self._early[query] = vector
             while len(self._early) > EARLY:
