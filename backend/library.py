@@ -105,7 +105,7 @@ class PendingAnswer:
 
     def finish(self, vector: np.ndarray) -> Answer:
         result = self.search.finish(vector)
-        confidence = self.confidence.confidence(gather_evidence(result, vector, self.topics))
+        confidence = self.confidence.confidence(gather_evidence(result, vector, self.topics, self.search.query))
         found = confidence >= self.confidence.threshold
         answer = compose_answer(
             self.question, result, confidence, found=found, closeness=self.sentences.closeness(vector)
@@ -295,7 +295,7 @@ class NotesLibrary:
         pending = self.start_search(question, top_k, note_filter)
         vector = pending.vector.result()
         result = pending.finish(vector)
-        return result, gather_evidence(result, vector, self.topics)
+        return result, gather_evidence(result, vector, self.topics, question)
 
     def ask(
         self,

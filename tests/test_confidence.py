@@ -1,6 +1,7 @@
 """Evidence and the confidence model, with the hashing fake embedder (the plumbing, not the quality)."""
 
 import numpy as np
+import pytest
 
 from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
 from backend.topics import TOPICS
@@ -15,7 +16,7 @@ def test_evidence_counts_unknown_names_and_loanword_spellings_as_held(tmp_path, 
     _, unknown = library.examine("MySQL 복제 설정은 어떻게 해?", 3)
     assert unknown.unknown_names == 1
     vector = library.embedder.embed_queries(["x"])[0]
-    again = gather_evidence(result, vector, library.topics)
+    again = gather_evidence(result, vector, library.topics, "x")
     assert again.coverage == evidence.coverage and isinstance(again.margin, float)
 
 
@@ -67,3 +68,18 @@ def test_an_english_question_names_a_korean_word_in_romanization_and_the_notes_h
     assert result.spellings["busan"] == ("부산",) and evidence.unknown_names == 0
     _, unknown = library.examine("When did the train to Daejeon leave?", 3)
     assert unknown.unknown_names == 1  # a name the notes do not hold, in either script
+
+
+def test_an_english_question_meets_a_korean_passage_as_if_it_were_written_in_english(tmp_path, analyzers):
+    notes = {"health/knee.md": "# 무릎\n\n의사는 연골이 약간 닳았다고 했다. 계단을 피하라고 했다.\n"}
+    library = open_library(tmp_path, analyzers, notes)
+    question = "What did the doctor say about my knee?"
+    result, evidence = library.examine(question, 3)
+    vector = library.embedder.embed_queries([question])[0]
+    gap = library.topics.language_gap(vector)
+    assert gap > 0  # the question comes nearer the topics' English lines than their Korean ones
+    raised = max(result.best_dense, result.hits[0].dense + gap)
+    assert evidence.margin == pytest.approx(raised - library.topics.best(vector))
+    korean, korean_evidence = library.examine("의사는 무릎에 대해 뭐라고 했어?", 3)
+    korean_vector = library.embedder.embed_queries(["의사는 무릎에 대해 뭐라고 했어?"])[0]
+    assert korean_evidence.margin == pytest.approx(korean.best_dense - library.topics.best(korean_vector))
