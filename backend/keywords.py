@@ -264,8 +264,8 @@ def _english_name(text: str, found: re.Match) -> bool:
     word = found.group()
     if len(word) > 1 and word.isupper():
         return True
-    before = text[: found.start()].rstrip()
-    starts_sentence = not before or before[-1] in ".!?:;\n\"'(["
+    before = text[: found.start()].rstrip(" \t")
+    starts_sentence = not before.strip() or before[-1] in ".!?:;\n\"'(["
     return word[0].isupper() and not starts_sentence and word.lower() not in _CAPITALISED_WORDS
 
 
