@@ -57,6 +57,22 @@ def clean_markup(text: str) -> str:
     return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
 
 
+def mostly_code(text: str) -> bool:
+    """Whether most of a passage's non-blank lines are inside code fences: written in neither
+    Korean nor English."""
+    inside, code, lines = None, 0, 0
+    for line in text.splitlines():
+        marker = _FENCE.match(line)
+        if line.strip():
+            lines += 1
+            code += inside is not None or marker is not None
+        if marker and inside is None:
+            inside = marker.group(1)
+        elif marker and marker.group(1)[0] == inside[0] and len(marker.group(1)) >= len(inside):
+            inside = None
+    return lines > 0 and code >= lines / 2
+
+
 def _wikilink_text(match: re.Match) -> str:
     note, heading, label = match.group(1), match.group(2), match.group(3)
     if label:

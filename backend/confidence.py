@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from backend.chunking import mostly_code
 from backend.embedding import Embedder
 from backend.search import SearchResult, script_of, wide_script
 from backend.topics import TOPICS
@@ -140,11 +141,13 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
     rarity = {t: result.idf.get(t, 0.0) / result.max_idf if result.max_idf else 0.0 for t in elsewhere}
     unknown = {name for name in result.names if not result.in_corpus(name)}
     best_dense = result.best_dense
-    if best and not latin_best and not wide_script(question):
-        # An English question about a Korean passage: the passage's cosine as if it were written in
-        # English, since the general topics always have a line in the question's language
-        # (the reverse, DenseIndex.best, raises a Latin passage by the passages' language gap).
-        best_dense = max(best_dense, result.hits[0].dense + max(0.0, topics.language_gap(query_vector)))
+    if best and latin_best == wide_script(question) and not mostly_code(best[0].chunk.text):
+        # The question and its best passage are written in different languages (code in neither):
+        # the passage's cosine as if it were written in the question's, since the general topics
+        # always have a line in the question's language; for a Korean question DenseIndex.best
+        # has raised every English passage by the passages' own language gap already.
+        gap = topics.language_gap(query_vector)  # > 0: the question is nearer the English lines
+        best_dense = max(best_dense, result.hits[0].dense + max(0.0, -gap if latin_best else gap))
     return Evidence(
         margin=best_dense - topics.best(query_vector),
         coverage=len(held) / len(counted) if counted else 0.0,

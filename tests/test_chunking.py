@@ -1,6 +1,6 @@
 import unicodedata
 
-from backend.chunking import normalize_text, split_note, split_sentences
+from backend.chunking import mostly_code, normalize_text, split_note, split_sentences
 from tests.conftest import SEED_NOTE
 
 
@@ -112,3 +112,10 @@ def test_split_note_ids_are_content_hashes():
 def test_split_sentences_maps_offsets_to_lines():
     text = "- **문제**: 첫 문장입니다. 둘째 문장입니다.\n\n    no"
     assert split_sentences(text) == [(0, "문제: 첫 문장입니다."), (0, "둘째 문장입니다."), (2, "no")]
+
+
+def test_a_passage_mostly_inside_code_fences_is_code():
+    assert mostly_code("```bash\nrun_step 0\nundo_step 0\n```")
+    assert mostly_code("## Script\n\n```bash\nrun_step 0\nundo_step 0\n```\n")  # the heading is one line of four
+    assert not mostly_code("## Shoes\n\n- tight, not painful\n- chalk in the bag")
+    assert not mostly_code("Run it nightly:\n```\nbackup.sh\n```\nIt mails the log.\nCheck the size.\nKeep 7 days.")

@@ -1,5 +1,7 @@
 """Evidence and the confidence model, with the hashing fake embedder (the plumbing, not the quality)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,27 @@ def test_an_english_question_meets_a_korean_passage_as_if_it_were_written_in_eng
     korean, korean_evidence = library.examine("의사는 무릎에 대해 뭐라고 했어?", 3)
     korean_vector = library.embedder.embed_queries(["의사는 무릎에 대해 뭐라고 했어?"])[0]
     assert korean_evidence.margin == pytest.approx(korean.best_dense - library.topics.best(korean_vector))
+
+
+def test_a_korean_question_meets_an_english_prose_passage_across_the_language_gap_but_not_code(
+    tmp_path, analyzers, monkeypatch
+):
+    notes = {
+        "climbing.md": "# Shoes\n\nClimbing shoes should be tight but not painful; size down half a size.\n",
+        "deploy.md": "# 배포\n\n```bash\nrun_step 0 --target server-0 --timeout 30\nundo_step 0\n```\n",
+    }
+    library = open_library(tmp_path, analyzers, notes)
+    monkeypatch.setattr(library.topics, "language_gap", lambda _vector: -0.5)  # much nearer the Korean lines
+    question = "암벽화는 얼마나 작게 사야 해?"
+    vector = library.embedder.embed_queries([question])[0]
+    result, _ = library.examine(question, 50)  # every passage, the Docker note's too
+    for top in ("climbing.md", "deploy.md"):
+        n = next(i for i, r in enumerate(result.records) if r.chunk.note == top)
+        chosen = replace(result, hits=result.hits[n : n + 1], records=result.records[n : n + 1])
+        evidence = gather_evidence(chosen, vector, library.topics, question)
+        plain = chosen.best_dense - library.topics.best(vector)
+        if top == "climbing.md":  # English prose: its cosine raised by the gap
+            raised = chosen.hits[0].dense + 0.5 - library.topics.best(vector)
+            assert evidence.margin == pytest.approx(raised) and evidence.margin > plain
+        else:  # code is in neither language
+            assert evidence.margin == pytest.approx(plain)
