@@ -110,9 +110,11 @@ def compose_answer(
     spelled = {s for found in result.spellings.values() for s in found}  # 리베이스 in the question, rebase in the note
     weights = {t: result.idf.get(t, 0.0) for t in set(result.query_terms) | spelled}
     closeness = _across_scripts(closeness) if closeness is not None else None
-    if not found:  # the closest passages, the one sentence closest to the question marked: a hint, not a quote
-        closest = _rank_sentences(_quotable(result, weights, closeness), weights, None, closeness)[:1]
-        marked = {n: (result.hits[n].chunk.start_line + sentence.line_offset,) for _s, n, _p, sentence in closest}
+    if not found:  # the closest passages, each with its line closest to the question marked: a hint, not a quote
+        marked: dict[int, tuple[int, ...]] = {}
+        candidates = _quotable(result, weights, closeness)
+        for _s, n, _p, sentence in _rank_sentences(candidates, weights, None, closeness, floor=0.0):
+            marked.setdefault(n, (result.hits[n].chunk.start_line + sentence.line_offset,))
         related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
         return Answer(question, words["not_found"], False, confidence, related=related)
 
@@ -219,10 +221,13 @@ def _rank_sentences(
     weights: dict[str, float],
     verdict: Verdict | None,
     closeness: Closeness | None,
+    *,
+    floor: float | None = None,
 ) -> list[tuple[float, int, int, Sentence]]:
     """(score, hit, position, sentence) of the sentences worth quoting (of `candidates`: _quotable),
     best first: earlier passages, and sentences holding more of the question's weight or closer in
-    meaning; the verdict's own question and reply are quoted by the verdict."""
+    meaning, `floor` (QUOTE_FLOOR unless given) × the best's score or more; the verdict's own
+    question and reply are quoted by the verdict."""
     if verdict is not None:
         said = (verdict.asked, verdict.reply)
         candidates = [c for c in candidates if not (c[1] == verdict.hit and c[3] in said)]
@@ -239,7 +244,8 @@ def _rank_sentences(
         for (overlap, n, position, sentence), d in zip(candidates, near)
     ]
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    return [item for item in scored if item[0] >= QUOTE_FLOOR * scored[0][0]]
+    floor = QUOTE_FLOOR if floor is None else floor
+    return [item for item in scored if item[0] >= floor * scored[0][0]]
 
 
 def _across_scripts(closeness: Closeness) -> Closeness:

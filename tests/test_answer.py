@@ -224,3 +224,17 @@ def test_the_notes_yes_or_no_answers_only_the_question_the_note_asks(tmp_path, a
     assert answer.text.startswith("노트는 “외장 디스크 하나면 백업은 충분한가?”라는 물음에 “아니다”라고")
     assert not compose(library, "외장 디스크로 백업하는 게 가능해?", found=True).text.startswith("아니요")
     assert not asks_yes_or_no("도커 엔진이 해 주는 일은 무엇인가?")  # ~인가, but it asks for something
+
+
+def test_each_closest_passage_of_a_refused_answer_marks_its_own_closest_line(tmp_path, analyzers):
+    library = library_with(tmp_path, analyzers, BUDGET, heating=HEATING)
+    question = "집세는 언제 빠져나가?"
+    result, _evidence = library.examine(question, 5)
+
+    def about_rent(texts: list[str]) -> np.ndarray:
+        return np.array([0.9 if "월세" in t else 0.8 for t in texts])
+
+    refused = compose_answer(question, result, 0.1, found=False, closeness=about_rent)
+    assert len(refused.related) >= 2
+    for c in refused.related:  # not only the first passage: the answer may be in the second or third
+        assert len(c.highlight_lines) == 1 and c.hit.chunk.start_line <= c.highlight_lines[0] <= c.hit.chunk.end_line
