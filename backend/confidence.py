@@ -33,6 +33,7 @@ import numpy as np
 
 from backend.chunking import mostly_code
 from backend.embedding import Embedder
+from backend.keywords import GLOSSARY_NOT_NOUNS
 from backend.search import SearchResult, script_of, wide_script
 from backend.topics import TOPICS
 
@@ -126,7 +127,7 @@ class TopicAnchors:
 
 def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: TopicAnchors, question: str) -> Evidence:
     terms = set(result.query_terms)
-    counted = terms & result.nouns or terms
+    counted = terms & result.nouns or terms - GLOSSARY_NOT_NOUNS or terms  # good, always: no topic of their own
     top = result.records[:PASSAGES]
     held = {t for t in counted if any(result.held_by(t, record) for record in top)}
     best = result.records[:1]

@@ -109,3 +109,10 @@ def test_a_korean_question_meets_an_english_prose_passage_across_the_language_ga
             assert evidence.margin == pytest.approx(raised) and evidence.margin > plain
         else:  # code is in neither language
             assert evidence.margin == pytest.approx(plain)
+
+
+def test_an_adjective_the_glossary_maps_covers_nothing_of_an_english_question(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {})  # the Docker note writes 좋다고 (good)
+    result, evidence = library.examine("good laptop for programming?", 3)
+    assert "좋" in result.query_terms and result.in_corpus("좋")
+    assert evidence.coverage == 0.0  # laptop and programming are what it asks about
