@@ -57,6 +57,11 @@ def clean_markup(text: str) -> str:
     return re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
 
 
+def _closes(marker: re.Match | None, fence: str) -> bool:
+    """Whether a fence line (`marker`) closes the code block `fence` opened: same character, as long or longer."""
+    return marker is not None and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence)
+
+
 def mostly_code(text: str) -> bool:
     """Whether most of a passage's non-blank lines are inside code fences: written in neither
     Korean nor English."""
@@ -68,7 +73,7 @@ def mostly_code(text: str) -> bool:
             code += inside is not None or marker is not None
         if marker and inside is None:
             inside = marker.group(1)
-        elif marker and marker.group(1)[0] == inside[0] and len(marker.group(1)) >= len(inside):
+        elif _closes(marker, inside):
             inside = None
     return lines > 0 and code >= lines / 2
 
@@ -102,7 +107,7 @@ def _sections(lines: list[str]) -> list[_Section]:
         if fence is not None:
             sections[-1].lines.append((number, line))
             marker = _FENCE.match(line)
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+            if _closes(marker, fence):
                 fence = None
             continue
         marker = _FENCE.match(line)
@@ -175,7 +180,7 @@ def _blocks(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
         marker = _FENCE.match(line)
         if fence is not None:
             current.append((number, line))
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+            if _closes(marker, fence):
                 fence = None
             continue
         if marker:

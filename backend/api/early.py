@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 from backend.api.guard import Receive, Scope, Send, replaying
-from backend.api.schemas import MAX_QUESTION_CHARS
+from backend.api.schemas import MAX_QUESTION_CHARS, not_blank
 from backend.settings import Settings
 
 FIELDS = {"/api/ask": "question", "/api/search": "query"}  # where each route's query text is
@@ -50,6 +50,9 @@ def query_of(body: bytes, field: str) -> str | None:
     if not isinstance(request, dict) or request.get("history"):
         return None
     value = request.get(field)
-    if not isinstance(value, str) or len(value) > MAX_QUESTION_CHARS or not value.strip():
+    if not isinstance(value, str) or len(value) > MAX_QUESTION_CHARS:
         return None
-    return value.strip()
+    try:
+        return not_blank(value)
+    except ValueError:
+        return None

@@ -14,7 +14,8 @@ from backend.notes import NoteVersion
 MAX_QUESTION_CHARS = 2000
 
 
-def _not_blank(value: str) -> str:
+def not_blank(value: str) -> str:
+    """The text stripped; blank text is refused (the routes search for what this returns)."""
     if not value.strip():
         raise ValueError("must not be empty or only whitespace")
     return value.strip()
@@ -62,7 +63,7 @@ class AskRequest(BaseModel):
     )
     filters: FiltersIn | None = Field(None, description="Answer only from notes in a folder or with some tags.")
 
-    _check = field_validator("question")(_not_blank)
+    _check = field_validator("question")(not_blank)
 
     def turns(self) -> tuple[Turn, ...]:
         return tuple(Turn(t.question, t.answer) for t in self.history)
@@ -76,7 +77,7 @@ class SearchRequest(BaseModel):
     top_k: int = Field(5, ge=1, le=20)
     filters: FiltersIn | None = Field(None, description="Search only notes in a folder or with some tags.")
 
-    _check = field_validator("query")(_not_blank)
+    _check = field_validator("query")(not_blank)
 
     def note_filter(self) -> NoteFilter:
         return self.filters.domain() if self.filters else NoteFilter()
