@@ -26,6 +26,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 blocks, a Korean licence note; written after the cross-script changes      (reported only)
   vault-holdout tests/data/vaults/holdout: a dental log, an OKR retrospective, Git branching
                 rules, an English espresso note; written before stop 23's changes           (reported only)
+  vault-sealed  tests/data/vaults/sealed: a running log, an onboarding guide, a Redis caching
+                note, an English houseplant note; written before stop 24's changes          (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   korquad-13/7  KorQuAD 1.0 dev: 30 articles, 300 questions from them, 300 from others   (fit)
   korquad-21/42 the same with other seeds                                                  (reported only)
@@ -65,7 +67,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "bench"
 SEED_NOTE = ROOT / "corpus" / "docker-vm-kubernetes.md"
 FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
-VAULTS = ("dev", "crossdev", "test", "everyday", "mixed", "blind", "unseen", "bilingual", "holdout")
+VAULTS = ("dev", "crossdev", "test", "everyday", "mixed", "blind", "unseen", "bilingual", "holdout", "sealed")
 KORQUAD_SEEDS = (13, 7, 21, 42)
 KORQUAD_KEPT = 0.98  # share of each fitting seed's answerable questions the threshold keeps (the target)
 
