@@ -9,6 +9,9 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev     tests/data/vaults/dev: 4 notes + questions in other words than the notes   (fits)
   vault-crossdev  tests/data/vaults/crossdev: 3 English notes and a bilingual one, questions
                 mostly in Korean about them; written before a change was tried on it         (chooses)
+  vault-dev2    tests/data/vaults/dev2: a sleep log, meeting rules, an nginx note, an English
+                guitar log, a dog-walking note: notes sharing everyday words, Korean questions
+                about an English note; written after vault-sealed showed those weakest       (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
                 questions of both about them                                             (chooses)
   vault-dev+code  vault-dev's notes and a Korean note of long code blocks (generated), with
@@ -67,7 +70,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "bench"
 SEED_NOTE = ROOT / "corpus" / "docker-vm-kubernetes.md"
 FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
-VAULTS = ("dev", "crossdev", "test", "everyday", "mixed", "blind", "unseen", "bilingual", "holdout", "sealed")
+VAULTS = ("dev", "crossdev", "dev2", "test", "everyday", "mixed", "blind", "unseen", "bilingual", "holdout", "sealed")
 KORQUAD_SEEDS = (13, 7, 21, 42)
 KORQUAD_KEPT = 0.98  # share of each fitting seed's answerable questions the threshold keeps (the target)
 
