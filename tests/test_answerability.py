@@ -98,3 +98,14 @@ def test_git_note_put_through_the_api_answers_a_korean_question_about_its_latin_
         assert "history가 한 줄이 된다" in body["answer"]
         far = ask(server.url, "자동차 보험료는 어떻게 계산돼?")
         assert not far["found"] and far["related"] and "확실한 답을 찾지 못했습니다" in far["answer"]
+
+
+def test_far_off_questions_over_notes_that_share_everyday_words_are_refused(tmp_path, real_embedder, analyzers):
+    """vault-dev2's notes (sleep, meetings, nginx, guitar, a dog) share words with everyday
+    questions ("올린 순서대로"): a recipe's steps, a game, the weather or a share price is still not in them."""
+    qset = load_vault(ROOT / "tests" / "data" / "vaults" / "dev2", SEED_NOTE)
+    settings = make_settings(tmp_path)
+    shutil.copytree(qset.corpus[0], settings.corpus_dir, dirs_exist_ok=True)
+    with LiveServer(create_app(settings, embedder=real_embedder, analyzers=analyzers), free_port()) as server:
+        answered = [q.question for q in qset.out_of_scope if q.kind == "far" and ask(server.url, q.question)["found"]]
+    assert answered == []

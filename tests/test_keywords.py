@@ -49,3 +49,10 @@ def test_english_adjectives_the_glossary_maps_stay_words_not_nouns():
     kinds = dict(analyzer.classified_terms("What's a good budget laptop for students?"))
     assert kinds["좋"] == WORD  # "good" is 좋다: no noun of the notes to count as covered
     assert dict(analyzer.classified_terms("Is Docker better than a VM?"))["도커"] == NOUN
+
+
+def test_words_that_shape_a_how_to_question_are_no_terms():
+    analyzer = KoreanAnalyzer()
+    # "…하는 순서" asks for steps as "…하는 방법" does: a meeting note's "올린 순서대로" holds no recipe
+    assert analyzer.terms("된장국 끓이는 순서 알려줘") == ["된장국", "끓이"]
+    assert "방법" not in analyzer.terms("설치하는 방법은?")
