@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from backend.models import Chunk
 
 DEFAULT_MAX_CHARS = 600
+# Bump when the rules below change what chunks a note gives: an index built under other rules
+# re-chunks every note (vectors of unchanged passages are reused), or its unchanged notes would
+# keep chunks, headings and line spans the new rules no longer make.
+CHUNKING_VERSION = "headings-1"
 HEADING_SEPARATOR = " > "
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")

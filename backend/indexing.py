@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backend.chunking import normalize_text, split_note, split_sentences
+from backend.chunking import CHUNKING_VERSION, normalize_text, split_note, split_sentences
 from backend.embedding import Embedder
 from backend.index import ChunkRecord, NoteRecord, Sentence, StoredIndex, write_index
 from backend.keywords import ANALYZER_VERSION, AnalyzerPool, KoreanAnalyzer
@@ -109,6 +109,7 @@ def reindex(
             "model": embedder.name,
             "dim": str(embedder.dim),
             "chunk_chars": str(chunk_chars),
+            "chunking": CHUNKING_VERSION,
             "analyzer": ANALYZER_VERSION,
             "built_at": str(time.time()),
         }
@@ -144,6 +145,9 @@ def _reusable(
         return None, {}
     if previous is not None and previous.info.get("chunk_chars") != str(chunk_chars):
         log.info("chunk size changed to %d: re-chunking every note", chunk_chars)
+        return previous, {}
+    if previous is not None and previous.info.get("chunking") != CHUNKING_VERSION:
+        log.info("chunking rules changed (%s): re-chunking every note", CHUNKING_VERSION)
         return previous, {}
     return previous, dict(previous.notes) if previous else {}
 

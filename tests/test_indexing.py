@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 
+from backend.chunking import split_note
 from backend.index import CURRENT, KEEP_PREVIOUS, load_index
 from backend.library import NotesLibrary
 from backend.priority import BACKGROUND_NICE
@@ -238,3 +239,23 @@ def test_vectors_are_kept_as_fp16_and_a_generation_written_as_fp32_still_answers
     old.load()
     assert isinstance(old.retriever.index.vectors, faiss.IndexFlatIP)
     assert [h.chunk.id for h in old.retriever.search(question, "도커는 VM보다 항상 좋은가?", 5).hits] == fp16_hits
+
+
+def test_new_chunking_rules_re_chunk_unchanged_notes_and_reuse_their_vectors(library, settings, embedder, monkeypatch):
+    import backend.indexing
+
+    before = {(r.chunk.start_line, r.chunk.end_line) for r in library.retriever.index.records}
+    embedded = len(embedder.passages_embedded)
+
+    def finer(path, text, **options):  # new rules: smaller chunks
+        return split_note(path, text, **{**options, "max_chars": 200})
+
+    monkeypatch.setattr(backend.indexing, "split_note", finer)
+    assert library.reindex(wait=True).embedded == 0  # the same rules' version: the note is not even read
+    monkeypatch.setattr(backend.indexing, "CHUNKING_VERSION", "finer")
+    report = library.reindex(wait=True)
+    after = {(r.chunk.start_line, r.chunk.end_line) for r in library.retriever.index.records}
+    assert after == {(c.start_line, c.end_line) for c in finer(SEED_NOTE.name, SEED_NOTE.read_text(encoding="utf-8"))}
+    assert after != before
+    fresh = len(embedder.passages_embedded) - embedded
+    assert report.embedded == fresh < len(after)  # passages the new rules left as they were keep their vectors
