@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backend.chunking import CHUNKING_VERSION, normalize_text, split_note, split_sentences
+from backend.chunking import CHUNKING_VERSION, HEADING_SEPARATOR, normalize_text, split_note, split_sentences
 from backend.embedding import Embedder
 from backend.index import ChunkRecord, NoteRecord, Sentence, StoredIndex, write_index
 from backend.keywords import ANALYZER_VERSION, AnalyzerPool, KoreanAnalyzer
@@ -260,12 +260,24 @@ def _with_vocabulary(note: NoteRecord, text: str, analyzer: KoreanAnalyzer) -> N
     return replace(note, user_words=tuple(words), pairs=pairs)
 
 
+_SENTENCE_ENDS = (".", "?", "!", "。", "？", "！", ":", ";")
+
+
+def _fragment_terms(text: str, analyzer: KoreanAnalyzer) -> list[str]:
+    """Terms of a line; a fragment (a heading, a bullet with no verb ending) is also read as a
+    sentence: Kiwi cuts a bare "첫날" into 첫 + 날 but reads "첫날." whole, as a question writes it."""
+    terms = analyzer.terms(text)
+    if text.rstrip().endswith(_SENTENCE_ENDS):
+        return terms
+    return terms + [t for t in analyzer.terms(text.rstrip() + ".") if t not in terms]
+
+
 def _analyse_chunk(chunk: Chunk, analyzer: KoreanAnalyzer) -> ChunkRecord:
     sentences = tuple(
-        Sentence(offset, text, tuple(analyzer.terms(text))) for offset, text in split_sentences(chunk.text)
+        Sentence(offset, text, tuple(_fragment_terms(text, analyzer))) for offset, text in split_sentences(chunk.text)
     )
     context = chunk.search_text.split("\n", 1)[0]  # heading path, title, and aliases and tags on a first chunk
-    heading_terms = analyzer.terms(context) if context else []
+    heading_terms = [t for part in context.split(HEADING_SEPARATOR) for t in _fragment_terms(part, analyzer)]
     terms = tuple(heading_terms) + tuple(t for s in sentences for t in s.terms)
     return ChunkRecord(chunk, terms, sentences)
 

@@ -19,7 +19,7 @@ from backend.chunking import normalize_text
 # Kiwi without its multi-word and typo dictionaries: ~125 MB and 0.8 s to load instead of ~480 MB
 # and 2.3 s, the same morphemes on every benchmark (bench/korquad.py, bench/calibrate.py).
 # Bump when analysis changes: stored chunks are then re-analysed (never re-embedded).
-ANALYZER_VERSION = "kiwi-0.24 no-multi-typo terms-4"
+ANALYZER_VERSION = "kiwi-0.24 no-multi-typo terms-5"
 
 # fmt: off
 KEPT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "VV", "VA", "XR", "MAG"}

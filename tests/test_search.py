@@ -269,3 +269,13 @@ def test_a_verb_stem_that_only_looks_borrowed_gets_no_latin_spelling(tmp_path, a
     assert "끓이" in result.query_terms and "끓이" not in result.spellings  # not korea: a verb, not a noun
     borrowed, _ = library.search("비행기 티켓은 얼마였어?", 3)
     assert borrowed.spellings.get("티켓") == ("ticket",)  # a noun that looks borrowed still finds its spelling
+
+
+def test_a_heading_holds_its_word_as_a_question_writes_it(tmp_path, analyzers):
+    """Kiwi cuts a bare line "첫날" into 첫 + 날 but reads the question's 첫날 whole: a heading (any
+    line with no sentence ending) is also read as a sentence, so its passage holds 첫날."""
+    onboarding = "# 온보딩 안내\n\n## 첫날\n\n1. 인사팀에서 노트북을 받는다.\n\n## 비용\n\n- 교육비는 해마다 50만 원.\n"
+    library = open_library(tmp_path, analyzers, {"work/onboarding.md": onboarding})
+    result, _ = library.search("입사 첫날 컴퓨터는 어디서 받아?", 3)
+    assert result.in_corpus("첫날") and result.held_by("첫날", result.records[0])
+    assert result.hits[0].chunk.heading.endswith("첫날")
