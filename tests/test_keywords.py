@@ -57,3 +57,4 @@ def test_words_that_shape_a_how_to_question_are_no_terms():
     assert analyzer.terms("된장국 끓이는 순서 알려줘") == ["된장국", "끓이"]
     assert "방법" not in analyzer.terms("설치하는 방법은?")
     assert analyzer.terms("풀리퀘스트는 어떤 방식으로 합쳐?") == ["풀리퀘스트", "합치"]  # 방식 asks as 방법 does
+    assert "확인" not in analyzer.terms("더운 날 땅이 뜨거운지 어떻게 확인해?")  # "how do I check": the asking
