@@ -260,24 +260,12 @@ def _with_vocabulary(note: NoteRecord, text: str, analyzer: KoreanAnalyzer) -> N
     return replace(note, user_words=tuple(words), pairs=pairs)
 
 
-_SENTENCE_ENDS = (".", "?", "!", "。", "？", "！", ":", ";")
-
-
-def _fragment_terms(text: str, analyzer: KoreanAnalyzer) -> list[str]:
-    """Terms of a line; a fragment (a heading, a bullet with no verb ending) is also read as a
-    sentence: Kiwi cuts a bare "첫날" into 첫 + 날 but reads "첫날." whole, as a question writes it."""
-    terms = analyzer.terms(text)
-    if text.rstrip().endswith(_SENTENCE_ENDS):
-        return terms
-    return terms + [t for t in analyzer.terms(text.rstrip() + ".") if t not in terms]
-
-
 def _analyse_chunk(chunk: Chunk, analyzer: KoreanAnalyzer) -> ChunkRecord:
     sentences = tuple(
-        Sentence(offset, text, tuple(_fragment_terms(text, analyzer))) for offset, text in split_sentences(chunk.text)
+        Sentence(offset, text, tuple(analyzer.line_terms(text))) for offset, text in split_sentences(chunk.text)
     )
     context = chunk.search_text.split("\n", 1)[0]  # heading path, title, and aliases and tags on a first chunk
-    heading_terms = [t for part in context.split(HEADING_SEPARATOR) for t in _fragment_terms(part, analyzer)]
+    heading_terms = [t for part in context.split(HEADING_SEPARATOR) for t in analyzer.line_terms(part)]
     terms = tuple(heading_terms) + tuple(t for s in sentences for t in s.terms)
     return ChunkRecord(chunk, terms, sentences)
 

@@ -111,6 +111,7 @@ _LATIN = re.compile(r"[A-Za-z0-9]+(?:[._+-][A-Za-z0-9]+)*")
 _LATIN_PART = re.compile(r"[._+-]")
 _HANGUL_NOUN = re.compile(r"^[가-힣]{2,10}$")
 HANGUL = re.compile(r"[가-힣]")  # a Hangul syllable: Korean text
+_SENTENCE_ENDS = (".", "?", "!", "。", "？", "！", ":", ";")
 NAME, NOUN, WORD = "name", "noun", "word"  # kinds of terms (KoreanAnalyzer.classified_terms)
 
 
@@ -146,6 +147,14 @@ class KoreanAnalyzer:
     def terms(self, text: str) -> list[str]:
         """BM25 terms of a text, in order, with repeats (term frequency matters)."""
         return [term for term, _kind in self.classified_terms(text)]
+
+    def line_terms(self, line: str) -> list[str]:
+        """Terms of a note's line; a fragment (a heading, a bullet with no ending) also read as
+        a sentence: Kiwi cuts a bare "첫날" into 첫 + 날 but reads "첫날." whole, as a question writes it."""
+        terms = self.terms(line)
+        if line.rstrip().endswith(_SENTENCE_ENDS):
+            return terms
+        return terms + [t for t in self.terms(line.rstrip() + ".") if t not in terms]
 
     def _classified_terms(self, text: str) -> tuple[tuple[str, str], ...]:
         """BM25 terms, each with its kind: NAME for what names something specific (a proper noun, a

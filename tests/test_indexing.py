@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 
+import backend.indexing
 from backend.chunking import split_note
 from backend.index import CURRENT, KEEP_PREVIOUS, load_index
 from backend.library import NotesLibrary
@@ -242,8 +243,6 @@ def test_vectors_are_kept_as_fp16_and_a_generation_written_as_fp32_still_answers
 
 
 def test_new_chunking_rules_re_chunk_unchanged_notes_and_reuse_their_vectors(library, settings, embedder, monkeypatch):
-    import backend.indexing
-
     before = {(r.chunk.start_line, r.chunk.end_line) for r in library.retriever.index.records}
     embedded = len(embedder.passages_embedded)
 

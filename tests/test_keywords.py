@@ -58,3 +58,11 @@ def test_words_that_shape_a_how_to_question_are_no_terms():
     assert "방법" not in analyzer.terms("설치하는 방법은?")
     assert analyzer.terms("풀리퀘스트는 어떤 방식으로 합쳐?") == ["풀리퀘스트", "합치"]  # 방식 asks as 방법 does
     assert "확인" not in analyzer.terms("더운 날 땅이 뜨거운지 어떻게 확인해?")  # "how do I check": the asking
+
+
+def test_a_line_with_no_sentence_ending_is_also_read_as_a_sentence():
+    analyzer = KoreanAnalyzer()
+    assert analyzer.terms("첫날") == ["날"]  # Kiwi alone: 첫 + 날
+    assert "첫날" in analyzer.line_terms("첫날") and "첫날" in analyzer.terms("입사 첫날 컴퓨터는 어디서 받아?")
+    sentence = "인사팀에서 노트북을 받는다."
+    assert analyzer.line_terms(sentence) == analyzer.terms(sentence)  # a sentence is read once
