@@ -10,7 +10,7 @@ passages: never a dead end. The few words added around quotes follow the questio
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -65,6 +65,8 @@ WORDS = {
     "ko": {
         "not_found": "노트에서 확실한 답을 찾지 못했습니다. 노트가 이 질문을 다루지 않을 수 있습니다. "
         "가장 가까운 구절을 아래에 붙입니다.",
+        "closest": "가장 가까운 구절을 아래에 붙입니다.",
+        "unknown": "노트 어디에도 나오지 않는 말: {words}. 노트에 쓴 말로 물으면 찾을 수도 있습니다. ",
         "empty": "아직 이 질문에 답할 노트가 없습니다. 관련 노트를 추가한 뒤 다시 물어봐 주세요.",
         "yes": "네.",
         "no": "아니요.",
@@ -74,6 +76,8 @@ WORDS = {
     "en": {
         "not_found": "I could not find a sure answer in your notes; they may not cover this. "
         "The closest passages are below.",
+        "closest": "The closest passages are below.",
+        "unknown": "Your notes never mention {words}; asking in the words they use may find it. ",
         "empty": "Your notes have nothing to answer this yet. Add a note about it and ask again.",
         "yes": "Yes.",
         "no": "No.",
@@ -100,10 +104,17 @@ class Verdict:
 
 
 def compose_answer(
-    question: str, result: SearchResult, confidence: float, *, found: bool, closeness: Closeness | None = None
+    question: str,
+    result: SearchResult,
+    confidence: float,
+    *,
+    found: bool,
+    closeness: Closeness | None = None,
+    unknown: Sequence[str] = (),
 ) -> Answer:
     """The answer to `question` from `result`: quoted sentences when found, the closest passages if
-    not. `closeness` ranks sentences by meaning as well as by the question's words."""
+    not. `closeness` ranks sentences by meaning as well as by the question's words; `unknown`, the
+    question's names no note holds, are named in a refusal (the words to ask differently)."""
     words = WORDS[language_of(question)]
     if not result.hits:
         return Answer(question, words["empty"], False, confidence)
@@ -116,7 +127,12 @@ def compose_answer(
         for _s, n, _p, sentence in _rank_sentences(candidates, weights, None, closeness, floor=0.0):
             marked.setdefault(n, (result.hits[n].chunk.start_line + sentence.line_offset,))
         related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
-        return Answer(question, words["not_found"], False, confidence, related=related)
+        written = tuple(sorted((_as_written(t, question) for t in unknown), key=lambda w: _written_at(w, question)))
+        text = words["not_found"]
+        if written:
+            said = words["unknown"].format(words=", ".join(f"‘{w}’" for w in written))
+            text = text.replace(words["closest"], said + words["closest"])
+        return Answer(question, text, False, confidence, related=related, unknown_words=written)
 
     closeness = _remembered(closeness) if closeness is not None else None  # asked twice below, of the same sentences
     verdict = find_verdict(question, result, weights)
@@ -163,6 +179,18 @@ def compose_answer(
         take(*first)
     citations = tuple(Citation(n + 1, hit, tuple(sorted(set(used.get(n, ()))))) for n, hit in enumerate(result.hits))
     return Answer(question, " ".join(parts), True, confidence, citations)
+
+
+def _as_written(term: str, question: str) -> str:
+    """A term as the question writes it (MySQL for the term mysql), or the term itself."""
+    found = re.search(re.escape(term), question, re.IGNORECASE)
+    return found.group() if found else term
+
+
+def _written_at(word: str, question: str) -> int:
+    """Where the question writes a word (after its end when it does not: a follow-up's earlier turn)."""
+    at = question.find(word)
+    return at if at >= 0 else len(question)
 
 
 def _remembered(closeness: Closeness) -> Closeness:

@@ -45,7 +45,7 @@ PASSAGES = 3  # coverage is counted over the top passages, the ones an answer qu
 class Evidence:
     margin: float  # best passage cosine minus best topic cosine
     coverage: float  # share of the question's distinct nouns (all words if none) held by the top passages
-    unknown_names: int  # names in the question that no chunk holds
+    unknown_names: tuple[str, ...]  # names in the question that no chunk holds (terms)
     scattered: float  # nouns of the question some chunk holds but not the best passage, by rarity (idf / max)
 
 
@@ -82,7 +82,7 @@ class ConfidenceModel:
     @staticmethod
     def features(evidence: Evidence) -> tuple[float, float, float, float]:
         """The model's inputs; the names count is capped where more says nothing new."""
-        return evidence.margin, evidence.coverage, min(evidence.unknown_names, 2), min(evidence.scattered, 3)
+        return evidence.margin, evidence.coverage, min(len(evidence.unknown_names), 2), min(evidence.scattered, 3)
 
 
 class TopicAnchors:
@@ -152,6 +152,6 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
     return Evidence(
         margin=best_dense - topics.best(query_vector),
         coverage=len(held) / len(counted) if counted else 0.0,
-        unknown_names=len(unknown),
+        unknown_names=tuple(t for t in dict.fromkeys(result.query_terms) if t in unknown),
         scattered=sum(rarity.values()),
     )

@@ -105,10 +105,12 @@ class PendingAnswer:
 
     def finish(self, vector: np.ndarray) -> Answer:
         result = self.search.finish(vector)
-        confidence = self.confidence.confidence(gather_evidence(result, vector, self.topics, self.search.query))
+        evidence = gather_evidence(result, vector, self.topics, self.search.query)
+        confidence = self.confidence.confidence(evidence)
         found = confidence >= self.confidence.threshold
+        closeness = self.sentences.closeness(vector)
         answer = compose_answer(
-            self.question, result, confidence, found=found, closeness=self.sentences.closeness(vector)
+            self.question, result, confidence, found=found, closeness=closeness, unknown=evidence.unknown_names
         )
         return replace(answer, searched_for=self.search.query, took_ms=self.search.took_ms())
 

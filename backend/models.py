@@ -71,6 +71,7 @@ class Answer:
     confidence: float  # 0-1: how sure we are that the notes cover the question
     citations: tuple[Citation, ...] = ()  # the passages found, when `found`
     related: tuple[Citation, ...] = ()  # the closest passages, when not `found`: never a dead end
+    unknown_words: tuple[str, ...] = ()  # when not `found`: the question's names no note holds, as written
     searched_for: str = ""  # what retrieval ran on (the question, or it resolved against the conversation)
     took_ms: float = 0.0
 

@@ -238,3 +238,18 @@ def test_each_closest_passage_of_a_refused_answer_marks_its_own_closest_line(tmp
     assert len(refused.related) >= 2
     for c in refused.related:  # not only the first passage: the answer may be in the second or third
         assert len(c.highlight_lines) == 1 and c.hit.chunk.start_line <= c.highlight_lines[0] <= c.hit.chunk.end_line
+
+
+def test_a_refusal_names_the_words_no_note_holds_as_the_question_writes_them(tmp_path, analyzers):
+    library = library_with(tmp_path, analyzers, FAQ)
+    question = "MySQL 복제 설정은 외장 디스크로 해?"
+    result, evidence = library.examine(question, 5)
+    assert evidence.unknown_names == ("mysql",)
+    refused = compose_answer(question, result, 0.1, found=False, unknown=evidence.unknown_names)
+    assert refused.unknown_words == ("MySQL",)
+    assert "노트 어디에도 나오지 않는 말: ‘MySQL’." in refused.text
+    assert refused.text.endswith("가장 가까운 구절을 아래에 붙입니다.")  # the closest passages still follow
+    english = compose_answer("How do I set up MySQL replication?", result, 0.1, found=False, unknown=("mysql",))
+    assert "Your notes never mention ‘MySQL’" in english.text
+    found = compose_answer(question, result, 0.9, found=True, unknown=evidence.unknown_names)
+    assert found.unknown_words == ()  # an answer found quotes the notes; no word to ask differently

@@ -36,9 +36,11 @@ def test_ask_returns_answer_with_citations_in_contract(client):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "question", "searched_for", "answer", "found", "confidence", "citations", "related", "took_ms"
+        "question", "searched_for", "answer", "found", "confidence", "citations", "related", "unknown_words",
+        "took_ms",
     }  # fmt: skip
     assert body["found"] is True and len(body["citations"]) == 3 and body["related"] == []
+    assert body["unknown_words"] == []
     assert 0.5 <= body["confidence"] <= 1 and body["searched_for"] == body["question"]
     citation = body["citations"][0]
     assert set(citation) == {"n", "note", "heading", "start_line", "end_line", "text", "score", "highlight_lines"}
@@ -56,6 +58,13 @@ def test_ask_not_covered_says_so_and_shows_the_closest_passages(client):
     assert 1 <= len(body["related"]) <= 3 and [c["n"] for c in body["related"]] == [1, 2, 3][: len(body["related"])]
     for c in body["related"]:  # the closest lines, marked inside their passage
         assert all(c["start_line"] <= line <= c["end_line"] for line in c["highlight_lines"])
+    assert body["unknown_words"] == []  # every word of it is somewhere in the notes, or no name
+
+
+def test_a_refusal_names_the_words_of_the_question_no_note_holds(client):
+    body = client.post("/api/ask", json={"question": "넷플릭스 요금제랑 MySQL 설정은 어떻게 해?"}).json()
+    assert body["found"] is False and body["unknown_words"] == ["넷플릭스", "MySQL"]
+    assert "노트 어디에도 나오지 않는 말: ‘넷플릭스’, ‘MySQL’." in body["answer"] and body["related"]
 
 
 def test_search_returns_ranked_passages(client):

@@ -14,9 +14,9 @@ from tests.test_search import GIT, open_library
 def test_evidence_counts_unknown_names_and_loanword_spellings_as_held(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"tech/git.md": GIT})
     result, evidence = library.examine("리베이스하면 history가 어떻게 남아?", 3)
-    assert evidence.unknown_names == 0 and evidence.coverage == 1.0  # 리베이스 is held as rebase
+    assert evidence.unknown_names == () and evidence.coverage == 1.0  # 리베이스 is held as rebase
     _, unknown = library.examine("MySQL 복제 설정은 어떻게 해?", 3)
-    assert unknown.unknown_names == 1
+    assert unknown.unknown_names == ("mysql",)
     vector = library.embedder.embed_queries(["x"])[0]
     again = gather_evidence(result, vector, library.topics, "x")
     assert again.coverage == evidence.coverage and isinstance(again.margin, float)
@@ -40,13 +40,13 @@ def test_evidence_scattered_leaves_out_korean_nouns_an_english_best_passage_coul
 
 def test_confidence_rises_with_margin_and_coverage_and_falls_with_unknown_names():
     model = ConfidenceModel()
-    base = Evidence(margin=0.02, coverage=0.5, unknown_names=0, scattered=0.0)
+    base = Evidence(margin=0.02, coverage=0.5, unknown_names=(), scattered=0.0)
     assert 0 < model.confidence(base) < 1
-    assert model.confidence(Evidence(0.05, 0.5, 0, 0.0)) > model.confidence(base)
-    assert model.confidence(Evidence(0.02, 1.0, 0, 0.0)) > model.confidence(base)
-    assert model.confidence(Evidence(0.02, 0.5, 1, 0.0)) < model.confidence(base)
-    assert model.confidence(Evidence(0.02, 0.5, 0, 1.0)) < model.confidence(base)
-    far = Evidence(margin=-0.05, coverage=0.0, unknown_names=0, scattered=0.0)
+    assert model.confidence(Evidence(0.05, 0.5, (), 0.0)) > model.confidence(base)
+    assert model.confidence(Evidence(0.02, 1.0, (), 0.0)) > model.confidence(base)
+    assert model.confidence(Evidence(0.02, 0.5, ("mysql",), 0.0)) < model.confidence(base)
+    assert model.confidence(Evidence(0.02, 0.5, (), 1.0)) < model.confidence(base)
+    far = Evidence(margin=-0.05, coverage=0.0, unknown_names=(), scattered=0.0)
     assert model.confidence(far) < model.threshold <= model.confidence(base)
 
 
@@ -67,9 +67,9 @@ def test_an_english_question_names_a_korean_word_in_romanization_and_the_notes_h
     notes = {"travel/trip.md": "# 여행\n\n부산 가는 KTX는 서울역에서 7시에 탔다.\n"}
     library = open_library(tmp_path, analyzers, notes)
     result, evidence = library.examine("When did the train to Busan leave?", 3)
-    assert result.spellings["busan"] == ("부산",) and evidence.unknown_names == 0
+    assert result.spellings["busan"] == ("부산",) and evidence.unknown_names == ()
     _, unknown = library.examine("When did the train to Daejeon leave?", 3)
-    assert unknown.unknown_names == 1  # a name the notes do not hold, in either script
+    assert unknown.unknown_names == ("daejeon",)  # a name the notes do not hold, in either script
 
 
 def test_an_english_question_meets_a_korean_passage_as_if_it_were_written_in_english(tmp_path, analyzers):

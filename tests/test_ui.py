@@ -56,6 +56,10 @@ def test_not_covered_question_says_so_with_the_closest_passages_folded(real_serv
     first_card = folded.split('<details class="nq-card"', 2)[1]
     assert first_card.startswith(" id=") and " open>" in first_card.split("</summary>")[0]  # opens when unfolded
     assert "<mark>" in first_card  # with the lines closest to the question marked
+    assert not at.chat_message[1].caption or "나오지 않는 말" not in at.chat_message[1].caption[0].value
+    at.chat_input[0].set_value("넷플릭스 요금제는 얼마야?").run()
+    words = [c.value for c in at.chat_message[3].caption if "나오지 않는 말" in c.value]
+    assert words and "‘넷플릭스’" in words[0]  # the word to ask differently
 
 
 def test_examples_come_from_the_corpus_and_are_asked_on_click(live_server, monkeypatch, tmp_path):

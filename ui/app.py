@@ -278,6 +278,9 @@ def show_message(index: int, message: dict, conversation: str) -> None:
             _footer(index, message)
         else:
             st.info("노트에서 확실한 답을 찾지 못했습니다. 노트가 이 질문을 다루지 않을 수 있습니다.")
+            if message.get("unknown_words"):  # the words to ask differently
+                words = ", ".join(f"‘{w}’" for w in message["unknown_words"])
+                st.caption(f"노트 어디에도 나오지 않는 말: {words} — 노트에 쓴 말로 바꿔 물으면 찾을 수도 있습니다")
             if message.get("related"):
                 folded = cards_html(index, message["related"], image_uri, conversation=conversation)
                 st.markdown(
@@ -331,6 +334,7 @@ def answer(question: str, top_k: int, filters: dict | None, history: list[dict])
         "confidence": body["confidence"],
         "citations": body["citations"],
         "related": body["related"],
+        "unknown_words": body.get("unknown_words", []),
         "searched_for": body.get("searched_for", question),
         "took_ms": body["took_ms"],
     }

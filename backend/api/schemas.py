@@ -125,6 +125,11 @@ class AskResponse(BaseModel):
         description="The closest passages (at most 3), when not `found`; `highlight_lines` marks the line "
         "closest to the question."
     )
+    unknown_words: list[str] = Field(
+        default_factory=list,
+        description="When not `found`: names in the question that no note contains, as the question writes "
+        "them. Asking in the notes' own words may find the answer.",
+    )
     took_ms: float
 
     @classmethod
@@ -137,6 +142,7 @@ class AskResponse(BaseModel):
             confidence=round(answer.confidence, 4),
             citations=[CitedPassage.cited(c) for c in answer.citations],
             related=[CitedPassage.cited(c) for c in answer.related],
+            unknown_words=list(answer.unknown_words),
             took_ms=round(answer.took_ms, 1),
         )
 
