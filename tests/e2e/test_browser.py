@@ -244,8 +244,9 @@ def test_a_refused_question_unfolds_to_the_closest_passage_with_its_closest_line
     with sync_playwright() as p:
         browser = browse(p, tmp_path, "refused", width=1366, height=900)
         page = ready_page(browser, servers)
-        reply = ask(page, "김치찌개 맛있게 끓이는 법 알려줘", 1)
+        reply = ask(page, "넷플릭스 요금제는 얼마야?", 1)
         expect(reply).to_contain_text("노트에서 확실한 답을 찾지 못했습니다")
+        expect(reply).to_contain_text("노트 어디에도 나오지 않는 말: ‘넷플릭스’")  # what to ask differently
         fold = reply.locator("details.nq-more").first
         expect(fold.locator(".nq-card").first).to_be_hidden()  # folded away until asked for
         fold.locator("summary").first.click()
