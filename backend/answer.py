@@ -63,8 +63,7 @@ _POSITIVE = re.compile(r"^(yes|예|네|그렇다|맞다|맞습니다|정답)\b",
 
 WORDS = {
     "ko": {
-        "not_found": "노트에서 확실한 답을 찾지 못했습니다. 노트가 이 질문을 다루지 않을 수 있습니다. "
-        "가장 가까운 구절을 아래에 붙입니다.",
+        "not_found": "노트에서 확실한 답을 찾지 못했습니다. 노트가 이 질문을 다루지 않을 수 있습니다. ",
         "closest": "가장 가까운 구절을 아래에 붙입니다.",
         "unknown": "노트 어디에도 나오지 않는 말: {words}. 노트에 쓴 말로 물으면 찾을 수도 있습니다. ",
         "empty": "아직 이 질문에 답할 노트가 없습니다. 관련 노트를 추가한 뒤 다시 물어봐 주세요.",
@@ -74,8 +73,7 @@ WORDS = {
         "cases": "노트가 드는 경우: ",
     },
     "en": {
-        "not_found": "I could not find a sure answer in your notes; they may not cover this. "
-        "The closest passages are below.",
+        "not_found": "I could not find a sure answer in your notes; they may not cover this. ",
         "closest": "The closest passages are below.",
         "unknown": "Your notes never mention {words}; asking in the words they use may find it. ",
         "empty": "Your notes have nothing to answer this yet. Add a note about it and ask again.",
@@ -128,10 +126,8 @@ def compose_answer(
             marked.setdefault(n, (result.hits[n].chunk.start_line + sentence.line_offset,))
         related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
         written = tuple(sorted((_as_written(t, question) for t in unknown), key=lambda w: _written_at(w, question)))
-        text = words["not_found"]
-        if written:
-            said = words["unknown"].format(words=", ".join(f"‘{w}’" for w in written))
-            text = text.replace(words["closest"], said + words["closest"])
+        said = words["unknown"].format(words=", ".join(f"‘{w}’" for w in written)) if written else ""
+        text = words["not_found"] + said + words["closest"]
         return Answer(question, text, False, confidence, related=related, unknown_words=written)
 
     closeness = _remembered(closeness) if closeness is not None else None  # asked twice below, of the same sentences
@@ -175,7 +171,7 @@ def compose_answer(
         first = next(((n, r.sentences[0]) for n, r in enumerate(result.records) if r.sentences), None)
         if first is None:
             related = tuple(Citation(n + 1, hit) for n, hit in enumerate(result.hits[:RELATED]))
-            return Answer(question, words["not_found"], False, confidence, related=related)
+            return Answer(question, words["not_found"] + words["closest"], False, confidence, related=related)
         take(*first)
     citations = tuple(Citation(n + 1, hit, tuple(sorted(set(used.get(n, ()))))) for n, hit in enumerate(result.hits))
     return Answer(question, " ".join(parts), True, confidence, citations)
