@@ -125,7 +125,7 @@ def compose_answer(
         for _s, n, _p, sentence in _rank_sentences(candidates, weights, None, closeness, floor=0.0):
             marked.setdefault(n, (result.hits[n].chunk.start_line + sentence.line_offset,))
         related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
-        written = tuple(sorted((_as_written(t, question) for t in unknown), key=lambda w: _written_at(w, question)))
+        written = tuple(word for _at, word in sorted(_as_written(t, question) for t in unknown))
         said = words["unknown"].format(words=", ".join(f"‘{w}’" for w in written)) if written else ""
         text = words["not_found"] + said + words["closest"]
         return Answer(question, text, False, confidence, related=related, unknown_words=written)
@@ -177,16 +177,11 @@ def compose_answer(
     return Answer(question, " ".join(parts), True, confidence, citations)
 
 
-def _as_written(term: str, question: str) -> str:
-    """A term as the question writes it (MySQL for the term mysql), or the term itself."""
+def _as_written(term: str, question: str) -> tuple[int, str]:
+    """Where and how the question writes a term (MySQL for the term mysql); when it does not (a
+    follow-up's earlier turn), the term itself, after the question's end."""
     found = re.search(re.escape(term), question, re.IGNORECASE)
-    return found.group() if found else term
-
-
-def _written_at(word: str, question: str) -> int:
-    """Where the question writes a word (after its end when it does not: a follow-up's earlier turn)."""
-    at = question.find(word)
-    return at if at >= 0 else len(question)
+    return (found.start(), found.group()) if found else (len(question), term)
 
 
 def _remembered(closeness: Closeness) -> Closeness:
