@@ -31,6 +31,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 rules, an English espresso note; written before stop 23's changes           (reported only)
   vault-sealed  tests/data/vaults/sealed: a running log, an onboarding guide, a Redis caching
                 note, an English houseplant note; written before stop 24's changes          (reported only)
+  vault-stranger  tests/data/vaults/stranger: a bike-commuting log, an expense-claim procedure, a
+                Kafka consumer note, an English sourdough note; written before stop 25's changes (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   korquad-13/7  KorQuAD 1.0 dev: 30 articles, 300 questions from them, 300 from others   (fit)
   korquad-21/42 the same with other seeds                                                  (reported only)
@@ -70,7 +72,20 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "bench"
 SEED_NOTE = ROOT / "corpus" / "docker-vm-kubernetes.md"
 FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
-VAULTS = ("dev", "crossdev", "dev2", "test", "everyday", "mixed", "blind", "unseen", "bilingual", "holdout", "sealed")
+VAULTS = (
+    "dev",
+    "crossdev",
+    "dev2",
+    "test",
+    "everyday",
+    "mixed",
+    "blind",
+    "unseen",
+    "bilingual",
+    "holdout",
+    "sealed",
+    "stranger",
+)
 KORQUAD_SEEDS = (13, 7, 21, 42)
 KORQUAD_KEPT = 0.98  # share of each fitting seed's answerable questions the threshold keeps (the target)
 
