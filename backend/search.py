@@ -40,6 +40,11 @@ class FusionConfig:
     # convex: a passage in Latin letters cannot hold a word of a question all in Hangul (none with a
     # loanword spelling): its keyword share is unknown, not nil, and counts as this part of its dense share
     unheld_share: float = 0.1
+    # A passage that holds none of the question's nouns, only its other words (the verb of "…넣어?",
+    # "…타?", "…내야 해?"), counts this share of their BM25 score: a common verb alone put a note about
+    # company lockers above the sourdough note for "빵 반죽에 소금은 몇 그램 넣어?". Chosen on the
+    # development sets (0.5 / 0.25 / 0: bench/calibrate.py; the README has the table).
+    words_only_share: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -304,7 +309,7 @@ class HybridRetriever:
             return KeywordMatch(terms, names, nouns, idf, 0.0, {}, np.zeros(0, dtype=np.float32))
         spellings = self._spellings(query, terms, nouns) if self.fusion.loanwords else {}
         idf.update((s, self.idf(s)) for found in spellings.values() for s in found)
-        scores = self._keyword(terms + tuple(s for found in spellings.values() for s in found))
+        scores = self._scores_by_kind(terms, nouns, spellings)
         if rows is not None:  # only the admitted notes may score
             admitted = np.zeros_like(scores)
             admitted[rows] = scores[rows]
@@ -359,6 +364,25 @@ class HybridRetriever:
             if whole not in vocabulary and (spelled := self.loanwords.spellings(whole)):
                 found.update((part, spelled) for part in parts if part not in vocabulary)
         return found
+
+    def _scores_by_kind(
+        self, terms: tuple[str, ...], nouns: frozenset[str], spellings: dict[str, tuple[str, ...]]
+    ) -> np.ndarray:
+        """BM25 of every row for the terms and their spellings; where a row holds none of the
+        question's nouns, its other words count FusionConfig.words_only_share of their score."""
+
+        def with_spellings(kept: list[str]) -> tuple[str, ...]:
+            return (*kept, *(s for t in kept for s in spellings.get(t, ())))
+
+        named = [t for t in terms if t in nouns]
+        scores = self._keyword(with_spellings(named))
+        other = [t for t in terms if t not in nouns]
+        if other:
+            words = self._keyword(with_spellings(other))
+            if named:
+                words[scores <= 0] *= self.fusion.words_only_share
+            scores += words
+        return scores
 
     def idf(self, term: str) -> float:
         return float(np.log(1 + (self.size - (df := self._document_frequency(term)) + 0.5) / (df + 0.5)))

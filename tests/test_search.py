@@ -6,6 +6,7 @@ import sys
 
 import faiss
 import numpy as np
+import pytest
 
 from backend.index import new_vector_index
 from backend.library import NotesLibrary
@@ -96,6 +97,33 @@ def test_a_passage_holding_only_the_questions_commonest_word_does_not_take_the_w
     assert all(h.score <= FusionConfig().dense_weight + 0.8 * 0.2 for h in result.hits)
     held = retriever.match_keywords("회의 장소는 몇 층이야?")  # 장소 and 층 too: most of what it could score
     assert held.scores.max() / held.best_possible > 3 * share
+
+
+LOCKERS = """# 메모
+
+## 사물함
+
+갈아입을 옷은 월요일에 사물함에 넣어 둔다.
+
+## 반죽
+
+반죽에는 소금을 넣어 둔다.
+"""
+
+
+def test_a_passage_holding_only_the_questions_verb_counts_a_share_of_its_score(tmp_path, analyzers):
+    question = "빵 반죽에 소금은 몇 그램 넣어?"  # 넣 is all the locker passage shares with it
+    shares = {}
+    for share in (FusionConfig().words_only_share, 1.0):
+        library = open_library(tmp_path / str(share), analyzers, {"memo.md": LOCKERS}, words_only_share=share)
+        retriever = library.retriever
+        rows = {r.chunk.heading.rsplit(" > ", 1)[-1]: i for i, r in enumerate(retriever.index.records)}
+        scores = retriever.match_keywords(question).scores
+        shares[share] = scores[rows["사물함"]], scores[rows["반죽"]]
+    (locker, dough), (locker_whole, dough_whole) = shares[0.25], shares[1.0]
+    assert FusionConfig().words_only_share == 0.25 and locker_whole > 0
+    assert locker == pytest.approx(0.25 * locker_whole)
+    assert dough == pytest.approx(dough_whole)  # it holds 반죽 and 소금: its 넣 counts whole
 
 
 def test_search_bm25_alone_and_dense_alone_are_selectable(tmp_path, analyzers):
