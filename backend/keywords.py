@@ -19,7 +19,7 @@ from backend.chunking import normalize_text
 # Kiwi without its multi-word and typo dictionaries: ~125 MB and 0.8 s to load instead of ~480 MB
 # and 2.3 s, the same morphemes on every benchmark (bench/korquad.py, bench/calibrate.py).
 # Bump when analysis changes: stored chunks are then re-analysed (never re-embedded).
-ANALYZER_VERSION = "kiwi-0.24 no-multi-typo terms-7"
+ANALYZER_VERSION = "kiwi-0.24 no-multi-typo terms-8"
 
 # fmt: off
 KEPT_TAGS = {"NNG", "NNP", "NR", "SL", "SN", "SH", "VV", "VA", "XR", "MAG"}
@@ -45,7 +45,7 @@ STOP_WORDS = {
     # words that shape a question but name no topic ("...하는 방법은?", "...의 역할은?")
     "방법", "이유", "역할", "한계", "차이", "차이점", "경우", "점", "일", "무엇", "뭐", "어떤", "쓰", "하나",
     "너무", "많이", "말", "가지", "따로", "용도", "종류", "언제", "어디", "누구", "얼마", "정도", "대해", "관련",
-    "알려주", "알리", "설명", "뜻", "의미", "순서", "방식", "확인",
+    "알려주", "알리", "설명", "뜻", "의미", "순서", "방식", "확인", "지난번", "저번",
 }
 
 # Loanwords and their English forms. The corpus adds its own "한글 (English)" pairs at index time.

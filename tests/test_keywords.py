@@ -58,6 +58,9 @@ def test_words_that_shape_a_how_to_question_are_no_terms():
     assert "방법" not in analyzer.terms("설치하는 방법은?")
     assert analyzer.terms("풀리퀘스트는 어떤 방식으로 합쳐?") == ["풀리퀘스트", "합치"]  # 방식 asks as 방법 does
     assert "확인" not in analyzer.terms("더운 날 땅이 뜨거운지 어떻게 확인해?")  # "how do I check": the asking
+    # "last time" points back in a conversation and names no topic: the question has no noun of its own
+    assert analyzer.terms("지난번엔 얼마나 걸렸어?") == ["얼마나", "걸리"]
+    assert analyzer.terms("저번에 간 곳은 어디야?") == ["가", "곳"]
 
 
 def test_a_line_with_no_sentence_ending_is_also_read_as_a_sentence():
