@@ -12,6 +12,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev2    tests/data/vaults/dev2: a sleep log, meeting rules, an nginx note, an English
                 guitar log, a dog-walking note: notes sharing everyday words, Korean questions
                 about an English note; written after vault-sealed showed those weakest       (chooses)
+  vault-docker  tests/data/vaults/docker: the Docker note alone, 26 questions in other words than
+                the note, written at stop 25 for the Docker note's ask@1                     (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
                 questions of both about them                                             (chooses)
   vault-dev+code  vault-dev's notes and a Korean note of long code blocks (generated), with
@@ -76,6 +78,7 @@ VAULTS = (
     "dev",
     "crossdev",
     "dev2",
+    "docker",
     "test",
     "everyday",
     "mixed",
@@ -150,7 +153,7 @@ def open_library(corpus: list[Path], folder: Path, embedder, fusion: FusionConfi
         for source in corpus:
             if source.is_dir():
                 shutil.copytree(source, notes, dirs_exist_ok=True)
-            else:
+            elif source.is_file():  # a missing notes/ (a vault of the seed note alone) adds nothing
                 notes.mkdir(parents=True, exist_ok=True)
                 shutil.copy(source, notes / source.name)
     settings = Settings(
