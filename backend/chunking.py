@@ -20,12 +20,13 @@ DEFAULT_MAX_CHARS = 600
 # Bump when the rules below change what chunks a note gives: an index built under other rules
 # re-chunks every note (vectors of unchanged passages are reused), or its unchanged notes would
 # keep chunks, headings and line spans the new rules no longer make.
-CHUNKING_VERSION = "headings-1"
+CHUNKING_VERSION = "headings-2"
 HEADING_SEPARATOR = " > "
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(\s*)(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_LINE = re.compile(r"^\s{0,3}\*\*([^*].*?)\*\*\s*:?\s*$")
+_SETEXT_RULE = re.compile(r"^\s{0,3}(=+|-+)\s*$")  # under a line of text: that line is a heading (= 1, - 2)
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _EMBEDDED_FILE = re.compile(r"!\[\[[^\]]*\.(?:png|jpe?g|gif|svg|webp|bmp|pdf|mp4|mp3)(?:\|[^\]]*)?\]\]", re.IGNORECASE)
@@ -107,7 +108,10 @@ def _sections(lines: list[str]) -> list[_Section]:
     list_item: tuple[int, str] | None = None  # (indent, title) of the list item that owns nested headings
     sections = [_Section(())]
     fence: str | None = None
+    underline = 0  # the line number of a Setext heading's rule: markup, in no passage
     for number, line in enumerate(lines, start=1):
+        if number == underline:
+            continue
         if fence is not None:
             sections[-1].lines.append((number, line))
             marker = _FENCE.match(line)
@@ -126,9 +130,12 @@ def _sections(lines: list[str]) -> list[_Section]:
             list_item = None
             sections.append(_Section(tuple(title for _, title in stack)))
         heading = _HEADING.match(line)
-        level = 0
+        level, title = 0, ""
         if heading and indent <= 3:
-            level = len(heading.group(2))
+            level, title = len(heading.group(2)), heading.group(3)
+        elif item is None and is_setext(lines, number):
+            level, title = (1 if lines[number].strip().startswith("=") else 2), line
+            underline = number + 1
         elif heading and item is None and (owner := _owning_item(lines, number - 1, indent)) is not None:
             owner_line, owner_indent, owner_title = owner
             if list_item is None or list_item[0] != owner_indent:
@@ -138,18 +145,33 @@ def _sections(lines: list[str]) -> list[_Section]:
                 owned = [entry for entry in sections[-1].lines if entry[0] >= owner_line]
                 sections[-1].lines = [entry for entry in sections[-1].lines if entry[0] < owner_line]
                 sections.append(_Section(tuple(t for _, t in stack), owned))
-            level = _LIST_LEVEL + 1 + len(heading.group(2))
-        elif _BOLD_LINE.match(line) and item is None:
-            level = _LIST_LEVEL
-            heading = _BOLD_LINE.match(line)
+            level, title = _LIST_LEVEL + 1 + len(heading.group(2)), heading.group(3)
+        elif (bold := _BOLD_LINE.match(line)) and item is None:
+            level, title = _LIST_LEVEL, bold.group(1)
         if level:
-            title = _heading_title(heading.group(3) if level != _LIST_LEVEL else heading.group(1))
+            title = _heading_title(title)
             stack = [entry for entry in stack if entry[0] < level] + [(level, title)]
             if level <= 6:
                 list_item = None
             sections.append(_Section(tuple(t for _, t in stack)))
         sections[-1].lines.append((number, line))
     return [s for s in sections if any(text.strip() for _, text in s.lines)]
+
+
+def is_setext(lines: list[str], number: int) -> bool:
+    """Whether line `number` (1-based) is a Setext heading: a single line of text after a blank line
+    (or the note's start), underlined with = or -. A longer paragraph over a rule keeps the rule
+    as a thematic break, which its writer more likely meant."""
+    line = lines[number - 1]
+    return (
+        number < len(lines)
+        and bool(_SETEXT_RULE.match(lines[number]))
+        and bool(line.strip())
+        and len(line) - len(line.lstrip(" ")) <= 3
+        and (number == 1 or not lines[number - 2].strip())
+        and not line.lstrip().startswith(("|", ">", "<", "```", "~~~"))
+        and not _SETEXT_RULE.match(line)
+    )
 
 
 def _owning_item(lines: list[str], index: int, indent: int) -> tuple[int, int, str] | None:

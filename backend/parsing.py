@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from backend.chunking import is_setext
+
 _FRONTMATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -98,8 +100,20 @@ def inline_tags(body: str) -> list[str]:
 
 
 def _first_h1(body: str) -> str:
-    for line in body.split("\n"):
+    """The first level-1 heading (`# Title`, or Title over a === rule) outside code fences."""
+    lines = body.split("\n")
+    fence = None
+    for number, line in enumerate(lines, start=1):
+        marker = _FENCE.match(line)
+        if fence is not None or marker:
+            if fence is None:
+                fence = marker.group(1)
+            elif marker and marker.group(1)[0] == fence[0]:
+                fence = None
+            continue
         match = _H1.match(line)
         if match:
             return match.group(1).strip()
+        if is_setext(lines, number) and lines[number].strip().startswith("="):
+            return line.strip()
     return ""

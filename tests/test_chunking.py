@@ -51,6 +51,17 @@ def test_split_note_hash_inside_code_fence_is_not_a_heading():
     assert "# 이것은 주석" in chunks[0].text
 
 
+def test_split_note_reads_setext_headings_and_keeps_a_rule_under_a_paragraph():
+    text = (
+        "여행 준비\n=====\n\n짐은 전날 싼다.\n\n비행기\n---\n\n출발 두 시간 전에 간다.\n\n첫 줄\n둘째 줄\n---\n\n끝.\n"
+    )
+    chunks = split_note("trip.md", text)
+    assert [c.heading for c in chunks] == ["여행 준비", "여행 준비 > 비행기"]
+    assert (chunks[1].start_line, chunks[1].end_line) == (6, 15)  # the rule lines keep their numbers
+    assert "=" not in chunks[0].text and "---" not in chunks[0].search_text
+    assert "둘째 줄\n---" in chunks[1].text  # two lines over a rule: a thematic break, not a heading
+
+
 def test_split_note_never_splits_a_code_fence():
     code = "\n".join(f"echo line {i}  # 주석 {i}" for i in range(80))
     text = f"# 코드\n\n```sh\n{code}\n```\n\n뒤 문단.\n"

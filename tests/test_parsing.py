@@ -62,3 +62,10 @@ def test_inline_tags_skip_headings_code_and_anchors():
         "색 #fff 와 #2024는 아님? [링크](#section)"
     )
     assert inline_tags(body) == ["docker", "업무/회의", "fff"]
+
+
+def test_the_title_is_the_first_level_one_heading_outside_code_even_underlined():
+    assert parse_note("a/trip.md", "여행 준비\n=====\n\n짐은 전날 싼다.\n").title == "여행 준비"
+    fenced = "```bash\n# install deps\npip install x\n```\n\n# 설치 메모\n"
+    assert parse_note("a/setup.md", fenced).title == "설치 메모"  # a shell comment is no heading
+    assert parse_note("a/plain.md", "본문만 있다.\n").title == "plain"
