@@ -23,7 +23,7 @@ from backend.embedding import Embedder
 from backend.index import ChunkRecord, NoteRecord, Sentence, StoredIndex, write_index
 from backend.keywords import ANALYZER_VERSION, AnalyzerPool, KoreanAnalyzer
 from backend.models import Chunk, ReindexReport
-from backend.notes import NoteStore
+from backend.notes import NoteStore, decode_note
 from backend.parsing import parse_note
 from backend.priority import background_priority
 
@@ -45,6 +45,7 @@ class _Scan:
     notes: list[NoteRecord] = field(default_factory=list)
     kept: dict[str, list[ChunkRecord]] = field(default_factory=dict)  # unchanged note -> its records
     texts: dict[str, str] = field(default_factory=dict)  # new or changed note -> its text
+    encodings: dict[str, str] = field(default_factory=dict)  # a note read in another encoding than UTF-8
     failed: list[str] = field(default_factory=list)
     added: int = 0
     changed: int = 0
@@ -172,7 +173,8 @@ def _scan(store: NoteStore, previous: StoredIndex | None, reusable: dict[str, No
                 scan.kept[path] = old_by_note.get(path, [])
                 continue
             raw = store.read_listed(path)
-            text = normalize_text(raw.decode("utf-8"))
+            decoded, encoding = decode_note(raw)
+            text = normalize_text(decoded)
         except (OSError, UnicodeDecodeError) as exc:
             log.warning("skipping note %s: %s", path, exc)
             scan.failed.append(f"{path}: {exc}")
@@ -188,6 +190,8 @@ def _scan(store: NoteStore, previous: StoredIndex | None, reusable: dict[str, No
         scan.changed += old is not None
         scan.notes.append(NoteRecord(path, digest, stamp=stamp))  # its words and metadata come below
         scan.texts[path] = text
+        if encoding != "UTF-8":
+            scan.encodings[path] = encoding
     return scan
 
 
@@ -199,8 +203,11 @@ def _chunk(scan: _Scan, chunk_chars: int) -> dict[str, list[Chunk]]:
             continue
         parsed = parse_note(note.path, scan.texts[note.path])
         scan.texts[note.path] = parsed.body
+        problems = parsed.problems
+        if note.path in scan.encodings:  # read, but an editor may not show it as the user wrote it
+            problems += (f"{note.path}: read as {scan.encodings[note.path]}, not UTF-8; saving it as UTF-8 is safer",)
         scan.notes[i] = replace(note, title=parsed.title, tags=parsed.tags, aliases=parsed.aliases,
-                                problems=parsed.problems)  # fmt: skip
+                                problems=problems)  # fmt: skip
         extra = " ".join((*parsed.aliases, *parsed.tags))
         chunks[note.path] = split_note(
             note.path, parsed.body, max_chars=chunk_chars, title=parsed.frontmatter_title, extra=extra

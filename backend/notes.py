@@ -51,6 +51,29 @@ IMAGE_PATH_PATTERN = _path_pattern(r"\.(?:gif|jpeg|jpg|png|svg|webp)", len(".jpe
 _NEW_NOTE_PATH = re.compile(NOTE_PATH_PATTERN)
 
 
+_HANGUL_SYLLABLE = re.compile(r"[가-힣]")
+
+
+def decode_note(raw: bytes) -> tuple[str, str]:
+    """A note's text and the encoding it was written in: UTF-8 (a BOM or not), else UTF-16 with its
+    BOM (Windows Notepad's "Unicode") or CP949 / EUC-KR, which older Korean Windows editors save.
+    Those two are believed only when most of what they read beyond ASCII is Hangul: Latin-1 text
+    (é, ü) decodes as CP949 Hanja, and any bytes after a BOM decode as UTF-16. Anything else raises
+    UnicodeDecodeError: the note is reported, and stays as it is."""
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as not_utf8:
+        encoding = "UTF-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "CP949"
+        try:
+            text = raw.decode(encoding.lower())
+        except UnicodeDecodeError:
+            raise not_utf8 from None
+        beyond_ascii = sum(1 for c in text if ord(c) > 127)
+        if len(_HANGUL_SYLLABLE.findall(text)) * 2 < beyond_ascii:
+            raise not_utf8 from None
+        return text.lstrip("\ufeff"), encoding
+
+
 @dataclass(frozen=True)
 class Listing:
     """The notes of the corpus, sorted, and what the walk skipped with the reason ("path: reason")."""
@@ -198,9 +221,9 @@ class NoteStore:
 
     def read_text(self, path: str) -> str:
         try:
-            return self.read_bytes(path).decode("utf-8")
+            return decode_note(self.read_bytes(path))[0]
         except UnicodeDecodeError as exc:
-            raise InvalidNoteError(f"note {path!r} is not valid UTF-8: {exc}") from exc
+            raise InvalidNoteError(f"note {path!r} is neither UTF-8, UTF-16 nor CP949 text: {exc}") from exc
 
     def resolve_for_write(self, path: str) -> Path:
         """As resolve(); a note that does not exist yet must also have a path NOTE_PATH_PATTERN admits."""
@@ -215,7 +238,7 @@ class NoteStore:
     def write(self, path: str, body: bytes, *, reason: str = "replaced") -> bool:
         """Create or replace a note atomically; returns True when it was created."""
         full = self.resolve_for_write(path)
-        self.check_body(body)
+        body = self.storable(body)
         with self._write_lock:
             self._check_place(path, full)
             created = not full.exists()
@@ -241,15 +264,20 @@ class NoteStore:
                 raise
             return created
 
-    def check_body(self, body: bytes) -> None:
+    def storable(self, body: bytes) -> bytes:
+        """The bytes to store for a note's body: as sent when UTF-8, converted to UTF-8 when it is
+        UTF-16 or CP949 (decode_note: a file saved by an older Korean Windows editor uploads as it is)."""
         if len(body) > self.max_bytes:
             raise NoteTooLargeError(
                 f"note is {len(body)} bytes; the limit is {self.max_bytes} bytes (NOTES_MAX_NOTE_BYTES)"
             )
         try:
-            body.decode("utf-8")
+            text, encoding = decode_note(body)
         except UnicodeDecodeError as exc:
-            raise InvalidNoteError(f"note body is not valid UTF-8 ({exc}); save it as UTF-8 and try again") from exc
+            raise InvalidNoteError(
+                f"note body is neither UTF-8, UTF-16 nor CP949 text ({exc}); save it as UTF-8 and try again"
+            ) from exc
+        return body if encoding == "UTF-8" else text.encode("utf-8")
 
     def delete(self, path: str) -> None:
         """Delete a note; its text is kept as a version (it can be restored)."""

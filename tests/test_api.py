@@ -162,6 +162,15 @@ def test_put_note_refuses_large_and_non_utf8(client, settings):
     assert not (settings.corpus_dir / "big.md").exists() and not (settings.corpus_dir / "bad.md").exists()
 
 
+def test_put_note_saved_by_an_older_korean_editor_is_stored_as_utf8(client, settings):
+    body = "# 포드맨\n\n데몬 없이 컨테이너를 돌린다.\n"
+    for name, encoded in (("cp949.md", body.encode("cp949")), ("notepad.md", body.encode("utf-16"))):
+        response = client.put(f"/api/notes/{name}", content=encoded)
+        assert response.status_code == 200 and response.json()["created"], response.text
+        assert (settings.corpus_dir / name).read_bytes() == body.encode("utf-8")
+        assert client.get(f"/api/notes/{name}").text == body
+
+
 def test_delete_missing_note_is_404(client):
     assert client.delete("/api/notes/nothing.md").status_code == 404
 

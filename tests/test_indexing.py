@@ -66,6 +66,22 @@ def test_broken_note_is_reported_and_others_still_index(library, settings):
     assert "podman.md" in library.retriever.index.notes
 
 
+def test_notes_saved_as_cp949_or_utf16_are_indexed_with_a_warning_and_latin1_is_reported(library, settings):
+    (settings.corpus_dir / "old-windows.md").write_bytes("# 포드맨\n\n데몬 없이 컨테이너를 돌린다.\n".encode("cp949"))
+    (settings.corpus_dir / "notepad.md").write_bytes("# 빌다\n\n이미지를 빌드한다.\n".encode("utf-16"))
+    (settings.corpus_dir / "french.md").write_bytes("# Café\n\nDéjà vu à Noël.\n".encode("latin-1"))
+    report = library.reindex(wait=True)
+    notes = library.retriever.index.notes
+    assert notes["old-windows.md"].title == "포드맨" and notes["notepad.md"].title == "빌다"
+    assert any(w.startswith("old-windows.md: read as CP949") for w in report.warnings)
+    assert any(w.startswith("notepad.md: read as UTF-16") for w in report.warnings)
+    assert "french.md" not in notes and any(f.startswith("french.md") for f in report.failed)
+    result, _ = library.search("데몬 없이 컨테이너", 1)
+    assert result.hits[0].chunk.note == "old-windows.md"
+    assert library.store.read_text("old-windows.md").startswith("# 포드맨")  # the note as the UI opens it
+    assert (settings.corpus_dir / "french.md").read_bytes().startswith(b"# Caf\xe9")  # left as it was
+
+
 def test_index_survives_restart_and_model_change_rebuilds(settings, embedder, analyzers):
     first = NotesLibrary(settings, embedder, analyzers=analyzers)
     first.open()

@@ -28,7 +28,7 @@ from backend.api.schemas import (
     VersionOut,
     VersionsResponse,
 )
-from backend.notes import IMAGE_PATH_PATTERN, MAX_PATH_CHARS, NOTE_PATH_PATTERN
+from backend.notes import IMAGE_PATH_PATTERN, MAX_PATH_CHARS, NOTE_PATH_PATTERN, decode_note
 
 router = APIRouter(prefix="/api")
 reads = [Depends(require_read_key)]
@@ -138,7 +138,11 @@ def note_versions(library: LibraryDep, path: str = NotePath) -> VersionsResponse
 )
 def note_version(version: str, library: LibraryDep, path: str = NotePath) -> PlainTextResponse:
     """The Markdown of one earlier version of a note."""
-    text = library.store.version_text(path, version).decode("utf-8", errors="replace")
+    raw = library.store.version_text(path, version)
+    try:
+        text = decode_note(raw)[0]
+    except UnicodeDecodeError:  # shown, as far as it reads
+        text = raw.decode("utf-8", errors="replace")
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
 
@@ -169,7 +173,8 @@ def read_note(library: LibraryDep, path: str = NotePath) -> PlainTextResponse:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "description": "The note itself: UTF-8 Markdown, at most NOTES_MAX_NOTE_BYTES bytes.",
+            "description": "The note itself: Markdown in UTF-8 (UTF-16 with its BOM and CP949 / EUC-KR are stored "
+            "converted to UTF-8), at most NOTES_MAX_NOTE_BYTES bytes.",
             "content": {**MARKDOWN, "text/plain": {"schema": {"type": "string", "format": "binary"}}},
         }
     },
