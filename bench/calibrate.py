@@ -12,6 +12,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev2    tests/data/vaults/dev2: a sleep log, meeting rules, an nginx note, an English
                 guitar log, a dog-walking note: notes sharing everyday words, Korean questions
                 about an English note; written after vault-sealed showed those weakest       (chooses)
+  vault-crossdev2  tests/data/vaults/crossdev2: English notes (a phone switch, swimming lessons)
+                asked about in Korean, Korean ones (kimchi making, car upkeep) in English   (chooses)
   vault-docker  tests/data/vaults/docker: the Docker note alone, 26 questions in other words than
                 the note, written at stop 25 for the Docker note's ask@1                     (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
@@ -79,6 +81,7 @@ VAULTS = (
     "crossdev",
     "dev2",
     "docker",
+    "crossdev2",
     "test",
     "everyday",
     "mixed",
