@@ -9,6 +9,7 @@ Korean vocabulary is; 연도 and 재료 are, 커밋 and 푸시 are not), vowel c
 vowel English may be heard as (파드 is pod, not food), a word-initial vowel on both sides or
 neither (도커 is not outage), and stops voiced alike (English writes p t k as ㅍ ㅌ ㅋ and b d g as
 ㅂ ㄷ ㄱ: cat is 캣, never 가이드 or 카드). A plural is also found by its singular (시크릿 secrets).
+A Hangul word is a noun: a verb stem such as 끓이 or 깔리 only looks borrowed (*chili* is neither).
 Measured on KorQuAD questions (bench/calibrate.py prints the effect on retrieval and decisions).
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 _HANGUL_BASE = 0xAC00
 _I = {name: i for i, name in enumerate("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")}  # initial consonants
@@ -296,7 +297,9 @@ def singular(word: str) -> str | None:
 class LoanwordIndex:
     """The corpus' terms by phonetic key: finds the other script's spelling of a term."""
 
-    def __init__(self, terms: Collection[str]) -> None:
+    def __init__(self, terms: Collection[str], not_a_noun: Callable[[str], bool] = lambda _term: False) -> None:
+        """`not_a_noun` tells the corpus' verb and adjective stems and adverbs (KoreanAnalyzer.not_a_noun),
+        which no Latin word spells."""
         self._terms = terms  # looked up by korean_readings
         # key -> (term, the form keyed, the voicing of its stops under that key)
         self._latin: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
@@ -306,7 +309,7 @@ class LoanwordIndex:
                 for form in filter(None, (term, singular(term))):  # a plural also under its singular
                     for key, stops in _latin_skeletons(form).items():
                         self._latin[key].add((term, form, stops))
-            elif _HANGUL_WORD.match(term) and looks_borrowed(term):
+            elif _HANGUL_WORD.match(term) and looks_borrowed(term) and not not_a_noun(term):
                 self._hangul[hangul_key(term)].add(term)
 
     def spellings(self, term: str) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from backend.keywords import KoreanAnalyzer
 from backend.loanwords import LoanwordIndex, hangul_key, korean_readings, latin_keys, looks_borrowed
 
 PAIRS = [
@@ -68,3 +69,13 @@ def test_a_korean_word_written_in_revised_romanization_is_read_back():
     index = LoanwordIndex({"부산": 0, "서울": 1, "푸시": 2})
     assert index.spellings("busan") == ("부산",) and index.spellings("seoul") == ("서울",)
     assert index.spellings("push") == ("푸시",)  # loanwords as before
+
+
+def test_a_verb_stem_or_adverb_in_the_notes_is_no_spelling_of_a_latin_word():
+    analyzer = KoreanAnalyzer()
+    assert [analyzer.not_a_noun(w) for w in ("끓이", "깔리", "먼저")] == [True, True, True]
+    assert not analyzer.not_a_noun("캐시") and not analyzer.not_a_noun("푸시")  # 푸시다 is not 푸 + 시다
+    index = LoanwordIndex(["끓이", "깔리", "캐시", "꺼지"], analyzer.not_a_noun)
+    assert index.spellings("chili") == ()  # 끓여 and 깔려 in a kimchi note are not chili
+    assert index.spellings("cache") == ("캐시",)
+    assert LoanwordIndex(["끓이", "깔리"]).spellings("chili")  # what the stems looked like before
