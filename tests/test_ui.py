@@ -139,6 +139,18 @@ def test_upload_is_stored_through_the_api(live_server, settings):
     assert client.note("새 노트.md").startswith("# 포드맨")
 
 
+def test_an_upload_with_broken_frontmatter_says_so_beside_its_passages(live_server):
+    from ui.client import NotesClient
+    from ui.render import upload_notice
+
+    client = NotesClient(live_server.url)
+    result = client.upload("깨진.md", "---\ntitle: [닫히지 않음\n---\n# 메모\n\n본문이다.\n".encode())
+    chunks = next(n["chunks"] for n in client.notes() if n["path"] == "깨진.md")
+    said = upload_notice("깨진.md", result, chunks)
+    assert said[0] == f"깨진.md: 추가됨 · 이 노트의 구절 {chunks}개" and chunks >= 1
+    assert said[1].startswith("주의: 깨진.md: frontmatter is not valid YAML") and len(said) == 2
+
+
 def test_cards_fold_passages_under_half_the_best_score_whatever_the_scale():
     from ui.render import cards_html
 

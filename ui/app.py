@@ -27,6 +27,7 @@ from ui.render import (  # noqa: E402
     copy_text,
     note_html,
     parse_lines,
+    upload_notice,
 )
 
 MAX_QUESTION_CHARS = 2000  # the API's limit
@@ -196,9 +197,7 @@ def notes_box(can_write: bool) -> None:
                 try:
                     result = client.upload(upload.name, upload.getvalue())
                     chunks = next((n["chunks"] for n in client.notes() if n["path"] == upload.name), 0)
-                    saved.append(
-                        f"{upload.name}: {'추가' if result['created'] else '갱신'}됨 · 이 노트의 구절 {chunks}개"
-                    )
+                    saved.extend(upload_notice(upload.name, result, chunks))
                 except (ApiUnavailableError, ApiError) as exc:
                     saved.append(f"{upload.name}: 저장하지 못했습니다 — {getattr(exc, 'detail', exc)}")
             state.notice = saved

@@ -218,3 +218,11 @@ def copy_text(message: dict) -> str:
         if c.get("highlight_lines")
     ]
     return message["content"] + ("\n\n출처:\n" + "\n".join(sources) if sources else "")
+
+
+def upload_notice(name: str, result: dict, chunks: int) -> list[str]:
+    """What the sidebar says of one uploaded note: added or replaced, its passages, and what was
+    wrong with it but did not stop it (frontmatter that is not YAML: indexed as text)."""
+    said = [f"{name}: {'추가' if result['created'] else '갱신'}됨 · 이 노트의 구절 {chunks}개"]
+    warnings = result.get("reindex", {}).get("warnings", [])
+    return said + [f"주의: {w}" for w in warnings if w.startswith(f"{name}:")]
