@@ -133,8 +133,8 @@ def _sections(lines: list[str]) -> list[_Section]:
         level, title = 0, ""
         if heading and indent <= 3:
             level, title = len(heading.group(2)), heading.group(3)
-        elif item is None and is_setext(lines, number):
-            level, title = (1 if lines[number].strip().startswith("=") else 2), line
+        elif item is None and (setext := setext_level(lines, number)):
+            level, title = setext, line
             underline = number + 1
         elif heading and item is None and (owner := _owning_item(lines, number - 1, indent)) is not None:
             owner_line, owner_indent, owner_title = owner
@@ -158,20 +158,21 @@ def _sections(lines: list[str]) -> list[_Section]:
     return [s for s in sections if any(text.strip() for _, text in s.lines)]
 
 
-def is_setext(lines: list[str], number: int) -> bool:
-    """Whether line `number` (1-based) is a Setext heading: a single line of text after a blank line
-    (or the note's start), underlined with = or -. A longer paragraph over a rule keeps the rule
-    as a thematic break, which its writer more likely meant."""
+def setext_level(lines: list[str], number: int) -> int:
+    """The level of line `number` (1-based) as a Setext heading, 0 if it is none: a single line of
+    text after a blank line (or the note's start), underlined with = (1) or - (2). A longer paragraph
+    over a rule keeps the rule as a thematic break, which its writer more likely meant."""
     line = lines[number - 1]
-    return (
-        number < len(lines)
-        and bool(_SETEXT_RULE.match(lines[number]))
+    rule = _SETEXT_RULE.match(lines[number]) if number < len(lines) else None
+    heading = (
+        rule is not None
         and bool(line.strip())
         and len(line) - len(line.lstrip(" ")) <= 3
         and (number == 1 or not lines[number - 2].strip())
         and not line.lstrip().startswith(("|", ">", "<", "```", "~~~"))
         and not _SETEXT_RULE.match(line)
     )
+    return (1 if rule.group(1)[0] == "=" else 2) if heading else 0
 
 
 def _owning_item(lines: list[str], index: int, indent: int) -> tuple[int, int, str] | None:

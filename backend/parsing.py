@@ -9,11 +9,12 @@ indexed as text and the problem is reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
 
-from backend.chunking import is_setext
+from backend.chunking import setext_level
 
 _FRONTMATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -80,11 +81,10 @@ def _as_list(value) -> list[str]:
     return [str(value)]
 
 
-def inline_tags(body: str) -> list[str]:
-    """#tags written in the text, outside code fences and inline code: #docker, #업무/회의."""
-    tags: list[str] = []
+def _outside_fences(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(1-based number, line) of the lines outside code fences (a fence closes on its own character)."""
     fence = None
-    for line in body.split("\n"):
+    for number, line in enumerate(lines, start=1):
         marker = _FENCE.match(line)
         if fence is not None:
             if marker and marker.group(1)[0] == fence[0]:
@@ -93,6 +93,13 @@ def inline_tags(body: str) -> list[str]:
         if marker:
             fence = marker.group(1)
             continue
+        yield number, line
+
+
+def inline_tags(body: str) -> list[str]:
+    """#tags written in the text, outside code fences and inline code: #docker, #업무/회의."""
+    tags: list[str] = []
+    for _number, line in _outside_fences(body.split("\n")):
         if line.lstrip().startswith("#") and re.match(r"^\s*#{1,6}\s", line):
             line = re.sub(r"^\s*#{1,6}\s", "", line)  # a heading's own marks are not a tag
         tags.extend(_INLINE_TAG.findall(re.sub(r"`[^`]*`", "", line)))
@@ -102,18 +109,10 @@ def inline_tags(body: str) -> list[str]:
 def _first_h1(body: str) -> str:
     """The first level-1 heading (`# Title`, or Title over a === rule) outside code fences."""
     lines = body.split("\n")
-    fence = None
-    for number, line in enumerate(lines, start=1):
-        marker = _FENCE.match(line)
-        if fence is not None or marker:
-            if fence is None:
-                fence = marker.group(1)
-            elif marker and marker.group(1)[0] == fence[0]:
-                fence = None
-            continue
+    for number, line in _outside_fences(lines):
         match = _H1.match(line)
         if match:
             return match.group(1).strip()
-        if is_setext(lines, number) and lines[number].strip().startswith("="):
+        if setext_level(lines, number) == 1:
             return line.strip()
     return ""
