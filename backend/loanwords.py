@@ -287,6 +287,38 @@ def korean_readings(word: str) -> set[str]:
     return {r for r in readings.get(0, ()) if 2 <= len(r) <= 6}
 
 
+def _spelled(table: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    """A jamo -> the Latin letters Revised Romanization (and common usage, in the tables) writes it with."""
+    spelled: dict[str, list[str]] = defaultdict(list)
+    for latin, jamos in table:
+        for jamo in jamos:
+            spelled[jamo].append(latin)
+    return spelled
+
+
+_RR_OF_INITIAL, _RR_OF_VOWEL, _RR_OF_FINAL = map(_spelled, (_RR_INITIALS, _RR_VOWELS, _RR_FINALS))
+_INITIALS, _FINALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ", " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+
+
+def romanizations(word: str) -> set[str]:
+    """The Latin spellings a Hangul word has in Revised Romanization, read as korean_readings reads
+    them (g or k for ㄱ, d or t for ㄷ ...): 교토 -> kyoto, gyoto ...; 서울 -> seoul. A name of
+    Korea or Japan is written so in an English note, and its Hangul form looks Sino-Korean (교토),
+    so no loanword skeleton finds it. Empty for a word with a syllable the tables cannot spell."""
+    if not _HANGUL_WORD.match(word):
+        return set()
+    spellings = [""]
+    for _char, initial, medial, final in _syllables(word):
+        syllables = [
+            i + v + f
+            for i in _RR_OF_INITIAL.get(_INITIALS[initial], ())
+            for v in _RR_OF_VOWEL[_MEDIALS[medial]]
+            for f in _RR_OF_FINAL.get(_FINALS[final], ())
+        ]
+        spellings = [s + syllable for s in spellings for syllable in syllables][:MAX_READINGS]
+    return {s for s in spellings if _RR_WORD.match(s)}
+
+
 def singular(word: str) -> str | None:
     """The singular of an English plural in -s (secrets, pods), None for other words (class, status)."""
     if len(word) >= 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -300,7 +332,7 @@ class LoanwordIndex:
     def __init__(self, terms: Collection[str], not_a_noun: Callable[[str], bool] = lambda _term: False) -> None:
         """`not_a_noun` tells the corpus' verb and adjective stems and adverbs (KoreanAnalyzer.not_a_noun),
         which no Latin word spells."""
-        self._terms = terms  # looked up by korean_readings
+        self._terms = terms  # looked up by korean_readings and romanizations
         # key -> (term, the form keyed, the voicing of its stops under that key)
         self._latin: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         self._hangul: dict[str, set[str]] = defaultdict(set)
@@ -317,6 +349,7 @@ class LoanwordIndex:
         if _HANGUL_WORD.match(term):
             key = hangul_key(term)
             found = {t for t, form, stops in self._latin.get(key, ()) if _plausible(key, term, form, stops)}
+            found.update(spelling for spelling in romanizations(term) if spelling in self._terms)
             return tuple(sorted(found))
         if _LATIN_WORD.match(term):
             forms = filter(None, (term, singular(term)))

@@ -3,7 +3,7 @@
 import pytest
 
 from backend.keywords import KoreanAnalyzer
-from backend.loanwords import LoanwordIndex, hangul_key, korean_readings, latin_keys, looks_borrowed
+from backend.loanwords import LoanwordIndex, hangul_key, korean_readings, latin_keys, looks_borrowed, romanizations
 
 PAIRS = [
     ("리베이스", "rebase"), ("푸시", "push"), ("커밋", "commit"), ("브랜치", "branch"), ("머지", "merge"),
@@ -69,6 +69,16 @@ def test_a_korean_word_written_in_revised_romanization_is_read_back():
     index = LoanwordIndex({"부산": 0, "서울": 1, "푸시": 2})
     assert index.spellings("busan") == ("부산",) and index.spellings("seoul") == ("서울",)
     assert index.spellings("push") == ("푸시",)  # loanwords as before
+
+
+def test_a_name_in_hangul_finds_its_romanized_spelling_in_an_english_note():
+    assert {"kyoto", "gyoto"} == romanizations("교토") and "seoul" in romanizations("서울")
+    assert "tokyo" in romanizations("도쿄") and "kimchi" in romanizations("김치")
+    assert romanizations("rebase") == set() and romanizations("산") == set()  # not Hangul; too short
+    index = LoanwordIndex({"kyoto": 0, "buses": 1, "seoul": 2, "rebase": 3})
+    assert index.spellings("교토") == ("kyoto",)  # 교토 looks Sino-Korean: no loanword skeleton finds it
+    assert index.spellings("서울") == ("seoul",) and index.spellings("리베이스") == ("rebase",)
+    assert index.spellings("부산") == ()  # the notes write no busan
 
 
 def test_a_verb_stem_or_adverb_in_the_notes_is_no_spelling_of_a_latin_word():
