@@ -12,6 +12,8 @@ wording the notes do not share (bench/calibrate.py measures them on held-out set
 - coverage: the share of the question's nouns that the top passages hold (loanword spellings count).
 - unknown names: names, numbers and Latin words of a Korean question that no note contains
   ("손흥민", "MySQL"): a question about something the notes never mention is rarely answered there.
+  A Hangul name met by an English best passage counts half: the note may write it in English
+  (와이파이 for Wi-Fi, 귀리 for oat), so its absence says less.
 - scattered nouns: nouns of the question the notes hold, but not the best passage, weighed by
   rarity. A paraphrase's nouns are in the answering passage or in no note at all; a question about
   another matter that merely shares the notes' vocabulary finds its nouns spread over other passages.
@@ -47,6 +49,8 @@ class Evidence:
     coverage: float  # share of the question's distinct nouns (all words if none) held by the top passages
     unknown_names: tuple[str, ...]  # names in the question that no chunk holds (terms)
     scattered: float  # nouns of the question some chunk holds but not the best passage, by rarity (idf / max)
+    # of unknown_names, the Hangul ones met by a best passage in Latin letters, which could hold them only in English
+    names_across: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,16 +77,20 @@ class ConfidenceModel:
     scattered_weight: float = -2.53
     threshold: float = 0.259
     low: float = 0.5  # a found answer below this is marked as uncertain in the UI
+    # what a name counts when the best passage could hold it only in English (Evidence.names_across).
+    # Chosen on the development sets (bench/calibrate.py) among 0.25 / 0.5 / 0.75: 0.25 answered a
+    # far-off question of vault-dev+english, 0.75 answered no refused question of a development set
+    across_share: float = 0.5
 
     def confidence(self, evidence: Evidence) -> float:
         weights = (self.margin_weight, self.coverage_weight, self.unknown_name_weight, self.scattered_weight)
         z = self.bias + sum(w * f for w, f in zip(weights, self.features(evidence)))
         return 1.0 / (1.0 + math.exp(-z))
 
-    @staticmethod
-    def features(evidence: Evidence) -> tuple[float, float, float, float]:
+    def features(self, evidence: Evidence) -> tuple[float, float, float, float]:
         """The model's inputs; the names count is capped where more says nothing new."""
-        return evidence.margin, evidence.coverage, min(len(evidence.unknown_names), 2), min(evidence.scattered, 3)
+        names = len(evidence.unknown_names) - (1 - self.across_share) * evidence.names_across
+        return evidence.margin, evidence.coverage, min(names, 2), min(evidence.scattered, 3)
 
 
 class TopicAnchors:
@@ -141,6 +149,7 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
     }
     rarity = {t: result.idf.get(t, 0.0) / result.max_idf if result.max_idf else 0.0 for t in elsewhere}
     unknown = {name for name in result.names if not result.in_corpus(name)}
+    across = {name for name in unknown if latin_best and result.keywords.latin_cannot_hold(name)}
     best_dense = result.best_dense
     if best and latin_best == wide_script(question) and not mostly_code(best[0].chunk.text):
         # The question and its best passage are written in different languages (code in neither):
@@ -154,4 +163,5 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
         coverage=len(held) / len(counted) if counted else 0.0,
         unknown_names=tuple(t for t in dict.fromkeys(result.query_terms) if t in unknown),
         scattered=sum(rarity.values()),
+        names_across=len(across),
     )

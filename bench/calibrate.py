@@ -310,7 +310,7 @@ def fit(sets: dict[str, list[Row]]) -> ConfidenceModel:
     vault = [r for r in sets["vault-dev"] if r.kind in ("in", "far")]
     korquad = [r for name in FIT_SETS[1:] if name in sets for r in sets[name]]
     rows = vault + korquad
-    x = np.array([ConfidenceModel.features(r.evidence) for r in rows])
+    x = np.array([ConfidenceModel().features(r.evidence) for r in rows])
     y = np.array([r.covered for r in rows], dtype=float)
     source = np.array([0] * len(vault) + [1] * len(korquad))
     weight = np.ones(len(rows))

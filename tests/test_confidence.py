@@ -38,6 +38,20 @@ def test_evidence_scattered_leaves_out_korean_nouns_an_english_best_passage_coul
     assert evidence.scattered == 0  # 예산 is in another note, but an English passage would not write it
 
 
+def test_a_hangul_name_an_english_best_passage_could_only_write_in_english_counts_less(tmp_path, analyzers):
+    english = "# Home network\n\n## Wi-Fi\n\nThe guest network cannot see the printer.\n"
+    notes = {"home/network.md": english, "work/plan.md": "# 계획\n\n예산과 일정 정리.\n"}
+    library = open_library(tmp_path, analyzers, notes)
+    result, evidence = library.examine("손님용 와이파이에서 printer가 보여?", 3)
+    assert result.records[0].chunk.note == "home/network.md"
+    assert evidence.unknown_names == ("와이파이",) and evidence.names_across == 1  # the note writes Wi-Fi
+    _, korean = library.examine("예산 계획에서 손흥민은 뭐라고 했어?", 3)
+    assert korean.unknown_names == ("손흥민",) and korean.names_across == 0  # a Korean passage could hold it
+    model = ConfidenceModel()
+    same_script, no_name = replace(evidence, names_across=0), replace(evidence, unknown_names=(), names_across=0)
+    assert model.confidence(same_script) < model.confidence(evidence) < model.confidence(no_name)
+
+
 def test_confidence_rises_with_margin_and_coverage_and_falls_with_unknown_names():
     model = ConfidenceModel()
     base = Evidence(margin=0.02, coverage=0.5, unknown_names=(), scattered=0.0)
