@@ -8,7 +8,8 @@ Skeletons are short, so a match also needs a Hangul word that cannot be Sino-Kor
 Korean vocabulary is; 연도 and 재료 are, 커밋 and 푸시 are not), vowel counts that agree, a first
 vowel English may be heard as (파드 is pod, not food), a word-initial vowel on both sides or
 neither (도커 is not outage), and stops voiced alike (English writes p t k as ㅍ ㅌ ㅋ and b d g as
-ㅂ ㄷ ㄱ: cat is 캣, never 가이드 or 카드). A plural is also found by its singular (시크릿 secrets).
+ㅂ ㄷ ㄱ: cat is 캣, never 가이드 or 카드); an English final -y ends in ㅣ (베리 is very, 벌레 is not), and
+ㅡ before a final ㅅ is native (버릇 is no vault). A plural is also found by its singular (시크릿 secrets).
 A Hangul word is a noun: a verb stem such as 끓이 or 깔리 only looks borrowed (*chili* is neither).
 Measured on KorQuAD questions (bench/calibrate.py prints the effect on retrieval and decisions).
 """
@@ -64,6 +65,8 @@ _NON_SINO = {
 }
 _NON_SINO_OPEN = {(_I["ㄷ"], _M["ㅓ"]), (_I["ㅂ"], _M["ㅓ"])}  # 더 버, but 덕 번 법
 _SINO_FINALS = {_F[f] for f in " ㄱㄴㄹㅁㅂㅇ"}
+_NATIVE_AFTER_EU = {_F[f] for f in "ㄷㅅㅆㅈㅊㅋㅌㅍㅎ"}  # 읏 읒 읕 ...: native syllables (버릇, 그릇)
+_ENDS_IN_I = re.compile(r"(y|ee|ie)$")  # very, coffee, cookie: Korean ends them in ㅣ (베리, 커피, 쿠키)
 _TENSE = {_I[i] for i in "ㄲㄸㅃㅉ"}
 
 
@@ -189,8 +192,13 @@ def latin_beats(word: str) -> int:
 
 
 def looks_borrowed(word: str) -> bool:
-    """True when a syllable cannot be Sino-Korean: 커밋, 푸시, 리베이스, 토큰 - not 연도, 재료."""
-    for char, initial, medial, final in _syllables(word):
+    """True when a syllable cannot be Sino-Korean: 커밋, 푸시, 리베이스, 토큰 - not 연도, 재료; nor
+    a native word with ㅡ before a final such as ㅅ (버릇, 그릇), which no transliteration writes (vault
+    is 볼트, cut 컷)."""
+    syllables = list(_syllables(word))
+    if any(medial == _M["ㅡ"] and final in _NATIVE_AFTER_EU for _c, _i, medial, final in syllables):
+        return False
+    for char, initial, medial, final in syllables:
         if final not in _SINO_FINALS or (medial == _M["ㅡ"] and final == 0):
             return True
         if initial in _TENSE or (initial == _I["ㅆ"] and char not in "쌍씨"):
@@ -227,11 +235,13 @@ def _stops_agree(hangul: str, latin_stops: str) -> bool:
 
 def _plausible(key: str, hangul: str, latin: str, latin_stops: str) -> bool:
     """A shared skeleton is a match only for a borrowed-looking Hangul word whose vowel count,
-    first vowel and stops (`latin_stops`: the Latin word's under `key`) agree."""
+    first vowel, stops (`latin_stops`: the Latin word's under `key`) and a final -y agree."""
     if len(key) < 2 or not looks_borrowed(hangul) or not _first_vowel_agrees(hangul, latin):
         return False
     if not _stops_agree(hangul, latin_stops):
         return False
+    if _ENDS_IN_I.search(latin) and _MEDIALS[list(_syllables(hangul))[-1][2]] not in "ㅣㅢ":
+        return False  # 벌레 is not very
     return abs(hangul_beats(hangul) - latin_beats(latin)) <= (1 if len(key) >= 3 else 0)
 
 

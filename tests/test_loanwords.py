@@ -71,6 +71,16 @@ def test_a_korean_word_written_in_revised_romanization_is_read_back():
     assert index.spellings("push") == ("푸시",)  # loanwords as before
 
 
+def test_native_words_are_no_spellings_of_english_ones():
+    index = LoanwordIndex(["very", "vault", "history", "coffee", "survey", "cookies", "display"])
+    assert index.spellings("벌레") == ()  # a final -y is ㅣ in Korean (베리), not ㅔ
+    assert not looks_borrowed("버릇") and not looks_borrowed("그릇")  # ㅡ before ㅅ: no loanword writes it
+    assert index.spellings("버릇") == ()  # vault is 볼트
+    found = {w: index.spellings(w) for w in ("히스토리", "커피", "서베이", "쿠키", "디스플레이")}
+    assert found == {"히스토리": ("history",), "커피": ("coffee",), "서베이": ("survey",), "쿠키": ("cookies",),
+                     "디스플레이": ("display",)}  # fmt: skip
+
+
 def test_a_name_in_hangul_finds_its_romanized_spelling_in_an_english_note():
     assert {"kyoto", "gyoto"} == romanizations("교토") and "seoul" in romanizations("서울")
     assert "tokyo" in romanizations("도쿄") and "kimchi" in romanizations("김치")
