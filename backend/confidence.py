@@ -13,7 +13,7 @@ wording the notes do not share (bench/calibrate.py measures them on held-out set
 - unknown names: names, numbers and Latin words of a Korean question that no note contains
   ("손흥민", "MySQL"): a question about something the notes never mention is rarely answered there.
   A Hangul name met by an English best passage counts half: the note may write it in English
-  (와이파이 for Wi-Fi, 귀리 for oat), so its absence says less.
+  (와이파이 for Wi-Fi), so its absence says less.
 - scattered nouns: nouns of the question the notes hold, but not the best passage, weighed by
   rarity. A paraphrase's nouns are in the answering passage or in no note at all; a question about
   another matter that merely shares the notes' vocabulary finds its nouns spread over other passages.

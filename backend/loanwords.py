@@ -21,10 +21,12 @@ from collections import defaultdict
 from collections.abc import Callable, Collection
 
 _HANGUL_BASE = 0xAC00
-_I = {name: i for i, name in enumerate("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")}  # initial consonants
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_FINALS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+_I = {name: i for i, name in enumerate(_INITIALS)}  # initial consonants
 _M = {name: i for i, name in enumerate(_MEDIALS)}  # vowels
-_F = {name: i for i, name in enumerate(" ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")}  # final consonants
+_F = {name: i for i, name in enumerate(_FINALS)}  # final consonants
 
 # the key letter of each initial (ㅇ is silent) and each final; a final ㅅ is an English t (커밋 commit,
 # 깃 git), a final ㅇ an ng (링크 link)
@@ -240,7 +242,8 @@ def _plausible(key: str, hangul: str, latin: str, latin_stops: str) -> bool:
         return False
     if not _stops_agree(hangul, latin_stops):
         return False
-    if _ENDS_IN_I.search(latin) and _MEDIALS[list(_syllables(hangul))[-1][2]] not in "ㅣㅢ":
+    _char, _initial, last_vowel, _final = list(_syllables(hangul))[-1]
+    if _ENDS_IN_I.search(latin) and _MEDIALS[last_vowel] not in "ㅣㅢ":
         return False  # 벌레 is not very
     return abs(hangul_beats(hangul) - latin_beats(latin)) <= (1 if len(key) >= 3 else 0)
 
@@ -307,7 +310,6 @@ def _spelled(table: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
 
 
 _RR_OF_INITIAL, _RR_OF_VOWEL, _RR_OF_FINAL = map(_spelled, (_RR_INITIALS, _RR_VOWELS, _RR_FINALS))
-_INITIALS, _FINALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ", " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 
 
 def romanizations(word: str) -> set[str]:
