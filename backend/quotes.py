@@ -58,10 +58,9 @@ class SentenceVectors:
         self.pending = min(sum(len(r.sentences) for r in records), max(self._capacity, 0))  # at most this many
         if not self.pending:
             return None
-        thread = self._thread = threading.Thread(
-            target=self._warm, args=(token, records), name="warm-quotes", daemon=True
-        )
+        thread = threading.Thread(target=self._warm, args=(token, records), name="warm-quotes", daemon=True)
         thread.start()
+        self._thread = thread  # published once started: wait() on another thread may join it at once
         return thread
 
     def wait(self, timeout: float | None = None) -> bool:

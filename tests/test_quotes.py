@@ -1,5 +1,6 @@
 """Sentence vectors for choosing quotes: embedded ahead of time, once, and looked up by answers."""
 
+import threading
 import time
 
 import numpy as np
@@ -54,6 +55,20 @@ def test_warming_embeds_the_corpus_sentences_on_the_indexing_thread_and_answers_
     vectors.of(sentences)
     vectors.warm(records).join()  # a new generation with the same sentences
     assert len(embedder.embedded()) == len(sentences)  # nothing embedded twice
+
+
+def test_waiting_while_a_warm_up_starts_never_joins_a_thread_not_started_yet(tmp_path, analyzers, monkeypatch):
+    records = library_with(tmp_path, analyzers, FAQ).retriever.index.records
+    vectors = SentenceVectors(Counting(), capacity=100)
+    start, answers = threading.Thread.start, []
+
+    def start_after_a_wait(thread: threading.Thread) -> None:
+        answers.append(vectors.wait(0))  # a reader's search thread asks between creating and starting
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start_after_a_wait)
+    vectors.warm(records).join()
+    assert answers == [True] and vectors.wait(5) and vectors.pending == 0
 
 
 def test_warming_stops_at_capacity(tmp_path, analyzers):
