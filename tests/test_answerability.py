@@ -100,6 +100,36 @@ def test_git_note_put_through_the_api_answers_a_korean_question_about_its_latin_
         assert not far["found"] and far["related"] and "확실한 답을 찾지 못했습니다" in far["answer"]
 
 
+KYOTO = """# Kyoto in autumn
+
+## Getting around
+
+Buses in Kyoto are slow and packed with tourists; the subway plus walking was faster.
+
+## Where we stayed
+
+A small inn near Gion. The guest Wi-Fi was fine, but the printer in the lobby never worked.
+"""
+
+
+def test_a_korean_question_naming_what_an_english_note_writes_in_latin_letters_is_answered(
+    tmp_path, real_embedder, analyzers
+):
+    """교토 looks Sino-Korean, so no loanword skeleton finds *Kyoto*: its romanization does (refused
+    before). 와이파이 is a name the note holds only as *Wi-Fi*: the rest of the question carries it
+    (tests/test_confidence.py checks how much such a name weighs)."""
+    settings = make_settings(tmp_path)
+    with LiveServer(create_app(settings, embedder=real_embedder, analyzers=analyzers), free_port()) as server:
+        put = httpx.put(f"{server.url}/api/notes/travel/kyoto.md", content=KYOTO.encode(), timeout=60)
+        assert put.status_code == 200, put.text
+        bus = ask(server.url, "교토에서는 버스 타는 게 나아?")
+        assert bus["found"] and bus["unknown_words"] == [], bus
+        assert bus["citations"][0]["heading"].endswith("Getting around")
+        wifi = ask(server.url, "숙소 와이파이에서 프린터 됐어?")
+        assert wifi["found"] and wifi["citations"][0]["heading"].endswith("Where we stayed"), wifi
+        assert not ask(server.url, "내일 서울 날씨 어때?")["found"]  # a Korean city the note never names
+
+
 def test_far_off_questions_over_notes_that_share_everyday_words_are_refused(tmp_path, real_embedder, analyzers):
     """vault-dev2's notes (sleep, meetings, nginx, guitar, a dog) share words with everyday
     questions ("올린 순서대로"): a recipe's steps, a game, the weather or a share price is still not in them."""
