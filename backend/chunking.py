@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from backend.models import Chunk
@@ -65,6 +66,20 @@ def clean_markup(text: str) -> str:
 def _closes(marker: re.Match | None, fence: str) -> bool:
     """Whether a fence line (`marker`) closes the code block `fence` opened: same character, as long or longer."""
     return marker is not None and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence)
+
+
+def outside_fences(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(1-based number, line) of the lines outside code fences and of no fence's own line."""
+    fence: str | None = None
+    for number, line in enumerate(lines, start=1):
+        marker = _FENCE.match(line)
+        if fence is not None:
+            if _closes(marker, fence):
+                fence = None
+        elif marker:
+            fence = marker.group(1)
+        else:
+            yield number, line
 
 
 def mostly_code(text: str) -> bool:

@@ -9,16 +9,14 @@ indexed as text and the problem is reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
 
-from backend.chunking import setext_level
+from backend.chunking import outside_fences, setext_level
 
 _FRONTMATTER_END = re.compile(r"^(---|\.\.\.)\s*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _INLINE_TAG = re.compile(r"(?<![\w&/#`\](])#([^\W\d_][\w/-]*)")  # not #123, not a link anchor (#section)
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 
@@ -81,25 +79,10 @@ def _as_list(value) -> list[str]:
     return [str(value)]
 
 
-def _outside_fences(lines: list[str]) -> Iterator[tuple[int, str]]:
-    """(1-based number, line) of the lines outside code fences (a fence closes on its own character)."""
-    fence = None
-    for number, line in enumerate(lines, start=1):
-        marker = _FENCE.match(line)
-        if fence is not None:
-            if marker and marker.group(1)[0] == fence[0]:
-                fence = None
-            continue
-        if marker:
-            fence = marker.group(1)
-            continue
-        yield number, line
-
-
 def inline_tags(body: str) -> list[str]:
     """#tags written in the text, outside code fences and inline code: #docker, #업무/회의."""
     tags: list[str] = []
-    for _number, line in _outside_fences(body.split("\n")):
+    for _number, line in outside_fences(body.split("\n")):
         if line.lstrip().startswith("#") and re.match(r"^\s*#{1,6}\s", line):
             line = re.sub(r"^\s*#{1,6}\s", "", line)  # a heading's own marks are not a tag
         tags.extend(_INLINE_TAG.findall(re.sub(r"`[^`]*`", "", line)))
@@ -109,7 +92,7 @@ def inline_tags(body: str) -> list[str]:
 def _first_h1(body: str) -> str:
     """The first level-1 heading (`# Title`, or Title over a === rule) outside code fences."""
     lines = body.split("\n")
-    for number, line in _outside_fences(lines):
+    for number, line in outside_fences(lines):
         match = _H1.match(line)
         if match:
             return match.group(1).strip()

@@ -69,3 +69,5 @@ def test_the_title_is_the_first_level_one_heading_outside_code_even_underlined()
     fenced = "```bash\n# install deps\npip install x\n```\n\n# 설치 메모\n"
     assert parse_note("a/setup.md", fenced).title == "설치 메모"  # a shell comment is no heading
     assert parse_note("a/plain.md", "본문만 있다.\n").title == "plain"
+    nested = "````md\n```\n# 예시 제목\n#예시태그\n```\n````\n\n# 진짜 제목\n"  # ``` does not close ````
+    assert parse_note("a/nested.md", nested).title == "진짜 제목" and inline_tags(nested) == []
