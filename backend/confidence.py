@@ -9,7 +9,8 @@ wording the notes do not share (bench/calibrate.py measures them on held-out set
   works for a corpus of one note as well as for ten thousand. The topics have a line in the
   question's language whatever it is, a note may not: a passage in the other script is raised by
   the model's language gap (TopicAnchors.language_gap, DenseIndex.best).
-- coverage: the share of the question's nouns that the top passages hold (loanword spellings count).
+- coverage: the share of the question's nouns that the top passages hold (loanword spellings and
+  translations count).
 - unknown names: names, numbers and Latin words of a Korean question that no note contains
   ("손흥민", "MySQL"): a question about something the notes never mention is rarely answered there.
   A Hangul name met by an English best passage counts half: the note may write it in English
@@ -17,6 +18,8 @@ wording the notes do not share (bench/calibrate.py measures them on held-out set
 - scattered nouns: nouns of the question the notes hold, but not the best passage, weighed by
   rarity. A paraphrase's nouns are in the answering passage or in no note at all; a question about
   another matter that merely shares the notes' vocabulary finds its nouns spread over other passages.
+  A noun the notes hold only in the other language does not count: a dictionary's sense may not be
+  the note's (backend.translations).
 
 A logistic model turns them into a confidence in [0, 1]. The threshold is set for recall: a
 wrong "not in my notes" hides what the user wrote, while a weak passage shown with a caveat
@@ -144,6 +147,7 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
         t
         for t in terms & result.nouns
         if result.in_corpus(t)
+        and t not in result.keywords.translated  # a dictionary's sense is a hint, no evidence of another matter
         and not any(result.held_by(t, r) for r in best)
         and not (latin_best and result.keywords.latin_cannot_hold(t))  # it could not be held there
     }

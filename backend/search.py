@@ -15,6 +15,7 @@ from backend.index import ChunkRecord, StoredIndex
 from backend.keywords import HANGUL, NAME, WORD, KoreanAnalyzer
 from backend.loanwords import LoanwordIndex
 from backend.models import Hit, NoteFilter
+from backend.translations import translations, warm
 
 Fusion = Literal["convex", "rrf", "dense", "bm25"]
 CANDIDATES = 50
@@ -45,6 +46,11 @@ class FusionConfig:
     # company lockers above the sourdough note for "빵 반죽에 소금은 몇 그램 넣어?". Chosen on the
     # development sets (0.5 / 0.25 / 0: bench/calibrate.py; the README has the table).
     words_only_share: float = 0.25
+    # match a question's word with the note's word in the other language (소금 -> salt, cabbage -> 배추)
+    translations: bool = True
+    # what a translation scores, as a share of the BM25 of the word it translates: a dictionary's
+    # sense may not be the note's. Chosen on the development sets among 1 / 0.5 / 0.25 (bench/HISTORY.md)
+    translation_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,15 @@ class KeywordMatch:
     nouns: frozenset[str]  # terms that are nouns or names
     idf: dict[str, float]  # inverse document frequency of each term (and spelling) in the corpus
     max_idf: float  # the idf of a term no chunk holds
-    spellings: dict[str, tuple[str, ...]]  # absent term -> its loanword spellings in the corpus
+    spellings: dict[str, tuple[str, ...]]  # absent term -> its loanword spellings or translations in the corpus
     scores: np.ndarray  # empty when no row may be returned
     best_possible: float = 0.0  # the BM25 score of a passage holding every term (each at most saturated)
     idf_of: Callable[[str], float] | None = None  # the idf of any term (of a passage's words, say)
+    translated: frozenset[str] = frozenset()  # terms the corpus holds only in the other language (backend.translations)
 
     def latin_cannot_hold(self, term: str) -> bool:
-        """Whether a passage in Latin letters could never hold the term: Hangul with no loanword spelling."""
+        """Whether a passage in Latin letters could never hold the term: Hangul with no loanword
+        spelling or translation in the corpus."""
         return bool(HANGUL.match(term)) and not self.spellings.get(term)
 
 
@@ -106,7 +114,7 @@ class SearchResult:
         return self.keywords.idf_of(term) if self.keywords.idf_of is not None else self.max_idf
 
     def in_corpus(self, term: str) -> bool:
-        """Whether some chunk holds the term or one of its loanword spellings."""
+        """Whether some chunk holds the term, one of its loanword spellings or a translation."""
         return self.idf.get(term, self.max_idf) < self.max_idf or bool(self.spellings.get(term))
 
     def held_by(self, term: str, record: ChunkRecord) -> bool:
@@ -286,6 +294,8 @@ class HybridRetriever:
         # built here, in the reindex or start-up thread, so no query pays for it (~2 ms per 1,000 terms,
         # and ~45 µs for each borrowed-looking Hangul term the process sees first: not_a_noun)
         self.loanwords = LoanwordIndex(index.bm25.vocabulary if self.fusion.loanwords else (), analyzer.not_a_noun)
+        if self.fusion.translations:
+            warm()  # the dictionary, once per process
         self.dense = DenseIndex(index.vectors, np.array([script_of(r.chunk.search_text) for r in index.records]))
 
     @property
@@ -309,8 +319,10 @@ class HybridRetriever:
         if not self.size or (rows is not None and not len(rows)):
             return KeywordMatch(terms, names, nouns, idf, 0.0, {}, np.zeros(0, dtype=np.float32))
         spellings = self._spellings(query, terms, nouns) if self.fusion.loanwords else {}
-        idf.update((s, self.idf(s)) for found in spellings.values() for s in found)
-        scores = self._scores_by_kind(terms, nouns, spellings)
+        translated = self._translated(terms, spellings) if self.fusion.translations else {}
+        idf.update((s, self.idf(s)) for found in (*spellings.values(), *translated.values()) for s in found)
+        scores = self._scores_by_kind(terms, nouns, spellings, translated)
+        spellings = spellings | translated
         if rows is not None:  # only the admitted notes may score
             admitted = np.zeros_like(scores)
             admitted[rows] = scores[rows]
@@ -320,7 +332,9 @@ class HybridRetriever:
         best_possible = (K1 + 1) * sum(
             idf[t] if t in vocabulary else max((idf[s] for s in spellings.get(t, ())), default=absent) for t in terms
         )
-        return KeywordMatch(terms, names, nouns, idf, absent, spellings, scores, best_possible, self.idf)
+        return KeywordMatch(
+            terms, names, nouns, idf, absent, spellings, scores, best_possible, self.idf, frozenset(translated)
+        )
 
     def search(
         self,
@@ -366,20 +380,35 @@ class HybridRetriever:
                 found.update((part, spelled) for part in parts if part not in vocabulary)
         return found
 
+    def _translated(self, terms: tuple[str, ...], spelled: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        """The corpus' words in the other language for the query's words that the corpus writes
+        neither as the question does nor as a loanword: 소금 -> salt, cabbage -> 배추."""
+        vocabulary = self.index.bm25.vocabulary
+        unwritten = [t for t in terms if t not in vocabulary and t not in spelled]
+        return {t: found for t in unwritten if (found := translations(t, vocabulary))}
+
     def _scores_by_kind(
-        self, terms: tuple[str, ...], nouns: frozenset[str], spellings: dict[str, tuple[str, ...]]
+        self,
+        terms: tuple[str, ...],
+        nouns: frozenset[str],
+        spellings: dict[str, tuple[str, ...]],
+        translated: dict[str, tuple[str, ...]],
     ) -> np.ndarray:
         """BM25 of every row for the terms and their spellings; where a row holds none of the
         question's nouns, its other words count FusionConfig.words_only_share of their score."""
 
-        def with_spellings(kept: list[str]) -> tuple[str, ...]:
-            return (*kept, *(s for t in kept for s in spellings.get(t, ())))
+        def keyword(kept: list[str]) -> np.ndarray:
+            scores = self._keyword((*kept, *(s for t in kept for s in spellings.get(t, ()))))
+            other_language = tuple(s for t in kept for s in translated.get(t, ()))
+            if other_language:
+                scores += self.fusion.translation_share * self._keyword(other_language)
+            return scores
 
         named = [t for t in terms if t in nouns]
-        scores = self._keyword(with_spellings(named))
+        scores = keyword(named)
         other = [t for t in terms if t not in nouns]
         if other:
-            words = self._keyword(with_spellings(other))
+            words = keyword(other)
             if named:
                 words[scores <= 0] *= self.fusion.words_only_share
             scores += words

