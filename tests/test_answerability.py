@@ -130,6 +130,36 @@ def test_a_korean_question_naming_what_an_english_note_writes_in_latin_letters_i
         assert not ask(server.url, "내일 서울 날씨 어때?")["found"]  # a Korean city the note never names
 
 
+HIKING = """# Winter hiking kit
+
+## Socks and boots
+
+One pair of thin wool socks. Thick cotton socks got wet by noon and gave me blisters.
+
+## Food
+
+A thermos of hot tea and salted nuts. Chocolate bars freeze hard below -10 °C.
+
+## Walking on ice
+
+Microspikes over the boots stop most falls on frozen trails; poles help on the way down.
+"""
+
+
+def test_a_korean_question_finds_an_english_note_through_the_dictionary(tmp_path, real_embedder, analyzers):
+    """양말 is *socks* and 넘어지다 *fall* only in a dictionary (backend.translations): the model alone
+    ranks another passage of the note first or the Docker note's."""
+    settings = make_settings(tmp_path)
+    with LiveServer(create_app(settings, embedder=real_embedder, analyzers=analyzers), free_port()) as server:
+        put = httpx.put(f"{server.url}/api/notes/outdoor/hiking.md", content=HIKING.encode(), timeout=60)
+        assert put.status_code == 200, put.text
+        socks = ask(server.url, "양말은 어떤 걸 신어야 해?")
+        assert socks["found"] and socks["citations"][0]["heading"].endswith("Socks and boots"), socks
+        ice = ask(server.url, "얼음 위에서 안 넘어지려면 어떻게 해?")
+        assert ice["found"] and ice["citations"][0]["heading"].endswith("Walking on ice"), ice
+        assert not ask(server.url, "된장찌개 맛있게 끓이는 법 알려줘")["found"]
+
+
 def test_far_off_questions_over_notes_that_share_everyday_words_are_refused(tmp_path, real_embedder, analyzers):
     """vault-dev2's notes (sleep, meetings, nginx, guitar, a dog) share words with everyday
     questions ("올린 순서대로"): a recipe's steps, a game, the weather or a share price is still not in them."""
