@@ -63,7 +63,8 @@ class KeywordMatch:
     nouns: frozenset[str]  # terms that are nouns or names
     idf: dict[str, float]  # inverse document frequency of each term (and spelling) in the corpus
     max_idf: float  # the idf of a term no chunk holds
-    spellings: dict[str, tuple[str, ...]]  # absent term -> its loanword spellings or translations in the corpus
+    # a term -> the corpus' loanword spellings of it (when the corpus does not write it) or its translations
+    spellings: dict[str, tuple[str, ...]]
     scores: np.ndarray  # empty when no row may be returned
     best_possible: float = 0.0  # the BM25 score of a passage holding every term (each at most saturated)
     idf_of: Callable[[str], float] | None = None  # the idf of any term (of a passage's words, say)
@@ -332,8 +333,9 @@ class HybridRetriever:
         best_possible = (K1 + 1) * sum(
             idf[t] if t in vocabulary else max((idf[s] for s in spellings.get(t, ())), default=absent) for t in terms
         )
+        only_translated = frozenset(t for t in translated if t not in vocabulary)
         return KeywordMatch(
-            terms, names, nouns, idf, absent, spellings, scores, best_possible, self.idf, frozenset(translated)
+            terms, names, nouns, idf, absent, spellings, scores, best_possible, self.idf, only_translated
         )
 
     def search(
@@ -381,11 +383,11 @@ class HybridRetriever:
         return found
 
     def _translated(self, terms: tuple[str, ...], spelled: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        """The corpus' words in the other language for the query's words that the corpus writes
-        neither as the question does nor as a loanword: 소금 -> salt, cabbage -> 배추."""
+        """The corpus' words in the other language for the query's words that have no loanword
+        spelling there: 소금 -> salt, cabbage -> 배추, also when a note of the question's language
+        writes the word as well (a Korean note's 소금 beside an English note's salt)."""
         vocabulary = self.index.bm25.vocabulary
-        unwritten = [t for t in terms if t not in vocabulary and t not in spelled]
-        return {t: found for t in unwritten if (found := translations(t, vocabulary))}
+        return {t: found for t in terms if t not in spelled and (found := translations(t, vocabulary))}
 
     def _scores_by_kind(
         self,

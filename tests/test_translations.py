@@ -81,10 +81,12 @@ def test_an_english_question_finds_the_korean_passage_and_translations_can_be_tu
     assert "cabbage" not in match.spellings and match.translated == frozenset() and not match.scores.any()
 
 
-def test_a_word_the_corpus_writes_as_asked_is_not_translated(tmp_path, analyzers):
+def test_a_word_the_corpus_writes_as_asked_is_translated_too_but_weighs_less(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"kitchen/bread.md": BREAD, "home/김장.md": KIMCHI})
     match, best = best_keyword_passage(library, "소금은 얼마나 뿌려?")
-    assert "소금" not in match.spellings and best.note == "home/김장.md"  # not salt in the English note
+    assert match.spellings["소금"] == ("salt",)  # the English note's word for it
+    assert "소금" not in match.translated  # held as written: still evidence where the notes hold it
+    assert best.note == "home/김장.md"  # the note that writes it as asked first
 
 
 def test_a_translation_scores_half_the_word_it_translates(tmp_path, analyzers):
