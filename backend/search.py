@@ -396,8 +396,9 @@ class HybridRetriever:
         spellings: dict[str, tuple[str, ...]],
         translated: dict[str, tuple[str, ...]],
     ) -> np.ndarray:
-        """BM25 of every row for the terms and their spellings; where a row holds none of the
-        question's nouns, its other words count FusionConfig.words_only_share of their score."""
+        """BM25 of every row for the terms, their spellings and (at FusionConfig.translation_share)
+        their translations; where a row holds none of the question's nouns, its other words count
+        FusionConfig.words_only_share of their score."""
 
         def keyword(kept: list[str]) -> np.ndarray:
             scores = self._keyword((*kept, *(s for t in kept for s in spellings.get(t, ()))))

@@ -7,10 +7,12 @@ Korean Language's 한국어기초사전 (krdict.korean.go.kr, CC BY-SA 2.0 KR) w
 It is read as installed, never copied into the project.
 
 Only words the corpus writes are kept, so a question's word finds the note's own spelling: a Korean
-noun or verb stem its English glosses (소금 → salt, 넘어지 → fall), an English word the Korean
-headwords glossed by it (cabbage → 배추), the English side matched with its plural and past forms.
-A headword of many meanings (내리다: 24 glosses) says too little about any one of them and is
-left out, as are glosses that are function words or verbs every passage uses (get, take, make).
+noun or verb stem the words of its English senses in the forms a note writes them (소금 → salt,
+양말 → socks, 넘어지 → falls), an English word (or its singular) the Korean headwords whose sense ends
+in it (cabbage → 배추 from "kimchi cabbage", never 내년 for *next* from "next year"). A headword of
+many meanings (내리다: 24 senses) says too little about any one of them and is left out, as are
+glosses that are function words or verbs every passage uses (get, take, make). How much a
+translation scores is the search's to say (FusionConfig.translation_share).
 """
 
 from __future__ import annotations

