@@ -81,26 +81,56 @@ def _stems(headword: str) -> tuple[str, ...]:
     return (headword,)
 
 
+# American spellings a dictionary writes and the British ones a note may (and back), where no ending says so
+_BRITISH = {
+    "gray": "grey", "mold": "mould", "tire": "tyre", "plow": "plough", "cozy": "cosy", "program": "programme",
+    "catalog": "catalogue", "pajamas": "pyjamas", "aluminum": "aluminium", "curb": "kerb", "jewelry": "jewellery",
+}  # fmt: skip
+_AMERICAN = {british: american for american, british in _BRITISH.items()}
+# the regular endings, each way (the other spelling of a word no one writes costs nothing):
+# color / colour, center / centre, organize / organise
+_OTHER_ENDINGS = tuple(
+    (re.compile(pattern), ending)
+    for pattern, ending in (
+        (r"(?<=.{2}[^aeiou])or$", "our"),
+        (r"(?<=.{2}[^aeiou])our$", "or"),
+        (r"(?<=.{2}[bt])er$", "re"),
+        (r"(?<=.{2}[bt])re$", "er"),
+        (r"(?<=.{3})ize$", "ise"),
+        (r"(?<=.{3})ise$", "ize"),
+    )
+)
+
+
+def _spelled_both_ways(word: str) -> list[str]:
+    """The word and its other spelling, American or British (gray, grey; color, colour)."""
+    if other := _BRITISH.get(word) or _AMERICAN.get(word):
+        return [word, other]
+    return [word, *(pattern.sub(ending, word) for pattern, ending in _OTHER_ENDINGS if pattern.search(word))]
+
+
 def english_forms(word: str) -> tuple[str, ...]:
     """A gloss word and the inflected forms a note may write it in: sock → socks, fall → falls, ..."""
-    forms = [word, word + "s", word + "ed", word + "ing"]
-    if word.endswith(("s", "x", "ch", "sh")):
-        forms.append(word + "es")
-    if word.endswith("e"):
-        forms += [word + "d", word[:-1] + "ing"]
-    if word.endswith("y") and len(word) > 3:
-        forms += [word[:-1] + "ies", word[:-1] + "ied"]
+    forms = []
+    for spelled in _spelled_both_ways(word):
+        forms += [spelled, spelled + "s", spelled + "ed", spelled + "ing"]
+        if spelled.endswith(("s", "x", "ch", "sh")):
+            forms.append(spelled + "es")
+        if spelled.endswith("e"):
+            forms += [spelled + "d", spelled[:-1] + "ing"]
+        if spelled.endswith("y") and len(spelled) > 3:
+            forms += [spelled[:-1] + "ies", spelled[:-1] + "ied"]
     return tuple(forms)
 
 
 def english_lemmas(word: str) -> tuple[str, ...]:
-    """The senses a plural English word may come from (socks → sock): the other endings of
-    english_forms also make other words (meeting is no form of meet here)."""
+    """The senses a plural English word may come from (socks → sock), in either spelling (colours →
+    color): the other endings of english_forms also make other words (meeting is no form of meet here)."""
     lemmas = [word]
     for ending, back in (("ies", "y"), ("es", ""), ("s", "")):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             lemmas.append(word[: -len(ending)] + back)
-    return tuple(lemmas)
+    return tuple(dict.fromkeys(spelled for lemma in lemmas for spelled in _spelled_both_ways(lemma)))
 
 
 @functools.cache

@@ -64,6 +64,14 @@ def best_keyword_passage(library, question: str):
     return match, retriever.index.records[int(match.scores.argmax())].chunk
 
 
+def test_a_british_spelling_finds_the_dictionarys_american_one_and_back():
+    assert translations("곰팡이", {"mould"}) == ("mould",) and translations("회색", {"grey"}) == ("grey",)
+    assert translations("색깔", {"colours"}) == ("colours",)
+    assert translations("colours", {"색깔"}) == ("색깔",) and translations("mould", {"곰팡이"}) == ("곰팡이",)
+    # an ending that would make another word is left alone: floor is never flour, cold never could
+    assert translations("바닥", {"flour"}) == () and translations("춥", {"could"}) == ()
+
+
 def test_a_korean_question_finds_the_english_passage_that_holds_its_words(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"kitchen/bread.md": BREAD, "home/김장.md": KIMCHI})
     match, best = best_keyword_passage(library, "빵 반죽은 어떻게 섞어?")
