@@ -38,8 +38,9 @@ class FusionConfig:
     dense_weight: float = 0.2  # convex: weight of the dense score, the rest goes to BM25
     rrf_k: int = 60
     loanwords: bool = True  # match 리베이스 in a question with rebase in a note (bench/calibrate.py --no-loanwords)
-    # convex: a passage in Latin letters cannot hold a word of a question all in Hangul (none with a
-    # loanword spelling): its keyword share is unknown, not nil, and counts as this part of its dense share
+    # convex: a passage in Latin letters cannot hold a Hangul word with no loanword spelling or
+    # translation there: for the part of the question's keyword weight such words make up, its keyword
+    # share is unknown, not nil, and counts as this part of its dense share (KeywordMatch.unholdable)
     unheld_share: float = 0.1
     # A passage that holds none of the question's nouns, only its other words (the verb of "…넣어?",
     # "…타?", "…내야 해?"), counts this share of their BM25 score: a common verb alone put a note about
@@ -69,6 +70,8 @@ class KeywordMatch:
     best_possible: float = 0.0  # the BM25 score of a passage holding every term (each at most saturated)
     idf_of: Callable[[str], float] | None = None  # the idf of any term (of a passage's words, say)
     translated: frozenset[str] = frozenset()  # terms the corpus holds only in the other language (backend.translations)
+    # the share of best_possible that terms a passage in Latin letters could never hold make up
+    unholdable: float = 0.0
 
     def latin_cannot_hold(self, term: str) -> bool:
         """Whether a passage in Latin letters could never hold the term: Hangul with no loanword
@@ -330,12 +333,24 @@ class HybridRetriever:
             scores = admitted
         absent = self.idf("\0")
         vocabulary = self.index.bm25.vocabulary
-        best_possible = (K1 + 1) * sum(
-            idf[t] if t in vocabulary else max((idf[s] for s in spellings.get(t, ())), default=absent) for t in terms
-        )
+        weights = {
+            t: idf[t] if t in vocabulary else max((idf[s] for s in spellings.get(t, ())), default=absent) for t in terms
+        }
+        best_possible = (K1 + 1) * sum(weights[t] for t in terms)
         only_translated = frozenset(t for t in translated if t not in vocabulary)
+        unholdable = sum(weights[t] for t in terms if HANGUL.match(t) and not spellings.get(t))
         return KeywordMatch(
-            terms, names, nouns, idf, absent, spellings, scores, best_possible, self.idf, only_translated
+            terms,
+            names,
+            nouns,
+            idf,
+            absent,
+            spellings,
+            scores,
+            best_possible,
+            self.idf,
+            only_translated,
+            (K1 + 1) * unholdable / best_possible if best_possible else 0.0,
         )
 
     def search(
@@ -357,9 +372,9 @@ class HybridRetriever:
         keyword = match.scores
         comparable = self.dense.comparable(query_vector, dense, n)
         unheld: frozenset[int] = frozenset()
-        if self.dense.two_scripts and all(match.latin_cannot_hold(t) for t in match.terms):
+        if self.dense.two_scripts and match.unholdable > 0:
             unheld = frozenset(row for row in comparable if self.dense.latin(row))
-        fused = self._fuse(comparable, keyword, n, match.best_possible, unheld)
+        fused = self._fuse(comparable, keyword, n, match.best_possible, unheld, match.unholdable)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:top_k]
         hits = tuple(
             Hit(self.index.records[row].chunk, float(fused[row]), float(dense.get(row, 0.0)), float(keyword[row]))
@@ -427,7 +442,13 @@ class HybridRetriever:
         return self.index.bm25.scores(list(terms))
 
     def _fuse(
-        self, dense: dict[int, float], keyword: np.ndarray, n: int, best_possible: float, unheld: frozenset[int]
+        self,
+        dense: dict[int, float],
+        keyword: np.ndarray,
+        n: int,
+        best_possible: float,
+        unheld: frozenset[int],
+        unholdable: float = 1.0,
     ) -> dict[int, float]:
         """Rows -> fused score; `unheld`: rows that could hold none of the question's words."""
         method = self.fusion.method
@@ -455,6 +476,6 @@ class HybridRetriever:
             d_norm = (d - low) / (high - low) if high > low else 1.0
             k_norm = min(float(keyword[row]) / best_possible, 1.0) if best_possible > 0 else 0.0
             if row in unheld:
-                k_norm = self.fusion.unheld_share * d_norm
+                k_norm += self.fusion.unheld_share * d_norm * unholdable
             fused[row] = w * d_norm + (1 - w) * k_norm
         return fused

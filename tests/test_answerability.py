@@ -147,14 +147,18 @@ Microspikes over the boots stop most falls on frozen trails; poles help on the w
 
 
 def test_a_korean_question_finds_an_english_note_through_the_dictionary(tmp_path, real_embedder, analyzers):
-    """양말 is *socks* and 넘어지다 *fall* only in a dictionary (backend.translations): the model alone
-    ranks another passage of the note first or the Docker note's."""
+    """양말 is *socks* and 넘어지다 *fall* only in a dictionary (backend.translations): without it the
+    socks question quotes the Docker note."""
     settings = make_settings(tmp_path)
     with LiveServer(create_app(settings, embedder=real_embedder, analyzers=analyzers), free_port()) as server:
         put = httpx.put(f"{server.url}/api/notes/outdoor/hiking.md", content=HIKING.encode(), timeout=60)
         assert put.status_code == 200, put.text
+        # the Food passage, nearer in the model's cosine, may come first: 신다 (wear) is a word no
+        # English passage holds, and each gets part of its dense share for it (FusionConfig.unheld_share)
         socks = ask(server.url, "양말은 어떤 걸 신어야 해?")
-        assert socks["found"] and socks["citations"][0]["heading"].endswith("Socks and boots"), socks
+        headings = [c["heading"] for c in socks["citations"][:2]]
+        assert socks["found"] and any(h.endswith("Socks and boots") for h in headings), socks
+        assert "thin wool socks" in socks["answer"], socks
         ice = ask(server.url, "얼음 위에서 안 넘어지려면 어떻게 해?")
         assert ice["found"] and ice["citations"][0]["heading"].endswith("Walking on ice"), ice
         assert not ask(server.url, "된장찌개 맛있게 끓이는 법 알려줘")["found"]

@@ -286,9 +286,28 @@ def test_an_english_passage_is_credited_part_of_its_dense_share_for_words_it_cou
             assert hit.score > before.score and hit.keyword == before.keyword == 0.0
         else:
             assert hit.score == before.score
-    assert {k: h.score for k, h in scores[0.1, with_latin].items()} == {
-        k: h.score for k, h in scores[0.0, with_latin].items()
-    }  # a word it can hold: its keyword share is known
+    lease = ("home/lease.md", 1)
+    gained = scores[0.1, korean_only][lease].score - scores[0.0, korean_only][lease].score
+    partly = scores[0.1, with_latin][lease].score - scores[0.0, with_latin][lease].score
+    assert 0 < partly < gained  # deposit it holds: only 보증금's part of the question is unknown
+
+
+def test_an_english_passage_holding_part_of_a_korean_question_is_credited_for_the_rest(tmp_path, analyzers):
+    """보증금 is *deposit* there (the dictionary), 영수증 nothing it could hold: its keyword share is what
+    deposit scores plus the unheld share of its dense share, for the part of the question's weight
+    that 영수증 makes up."""
+    english = "# Rent\n\nThe deposit is three months of cold rent, paid into a separate account.\n"
+    notes = {"home/lease.md": english, "tech/git.md": GIT}
+    scores = {}
+    for share in (0.0, 0.1):
+        library = open_library(tmp_path / str(share), analyzers, notes, unheld_share=share)
+        match = library.retriever.match_keywords("보증금 영수증은 어디야?")
+        assert match.spellings["보증금"] == ("deposit",) and 0 < match.unholdable < 1, match
+        result, _ = library.search("보증금 영수증은 어디야?", 50)
+        scores[share] = {(h.chunk.note, h.chunk.start_line): h for h in result.hits}
+    lease, before = scores[0.1][("home/lease.md", 1)], scores[0.0][("home/lease.md", 1)]
+    assert lease.keyword == before.keyword > 0 and lease.score > before.score
+    assert all(h.score == scores[0.0][key].score for key, h in scores[0.1].items() if key[0] != "home/lease.md")
 
 
 def test_a_verb_stem_that_only_looks_borrowed_gets_no_latin_spelling(tmp_path, analyzers):
