@@ -337,7 +337,6 @@ class HybridRetriever:
             t: idf[t] if t in vocabulary else max((idf[s] for s in spellings.get(t, ())), default=absent) for t in terms
         }
         best_possible = (K1 + 1) * sum(weights[t] for t in terms)
-        only_translated = frozenset(t for t in translated if t not in vocabulary)
         unholdable = sum(weights[t] for t in terms if HANGUL.match(t) and not spellings.get(t))
         return KeywordMatch(
             terms,
@@ -349,8 +348,8 @@ class HybridRetriever:
             scores,
             best_possible,
             self.idf,
-            only_translated,
-            (K1 + 1) * unholdable / best_possible if best_possible else 0.0,
+            translated=frozenset(t for t in translated if t not in vocabulary),
+            unholdable=(K1 + 1) * unholdable / best_possible if best_possible else 0.0,
         )
 
     def search(
@@ -448,9 +447,10 @@ class HybridRetriever:
         n: int,
         best_possible: float,
         unheld: frozenset[int],
-        unholdable: float = 1.0,
+        unholdable: float,
     ) -> dict[int, float]:
-        """Rows -> fused score; `unheld`: rows that could hold none of the question's words."""
+        """Rows -> fused score; `unheld`: Latin rows, which could hold none of the question's words
+        that make up the `unholdable` share of its keyword weight."""
         method = self.fusion.method
         keyword_top = _top(keyword, n)
         if method == "dense":
