@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -337,20 +337,12 @@ class HybridRetriever:
             t: idf[t] if t in vocabulary else max((idf[s] for s in spellings.get(t, ())), default=absent) for t in terms
         }
         best_possible = (K1 + 1) * sum(weights[t] for t in terms)
-        unholdable = sum(weights[t] for t in terms if HANGUL.match(t) and not spellings.get(t))
-        return KeywordMatch(
-            terms,
-            names,
-            nouns,
-            idf,
-            absent,
-            spellings,
-            scores,
-            best_possible,
-            self.idf,
-            translated=frozenset(t for t in translated if t not in vocabulary),
-            unholdable=(K1 + 1) * unholdable / best_possible if best_possible else 0.0,
+        translated_only = frozenset(t for t in translated if t not in vocabulary)
+        match = KeywordMatch(
+            terms, names, nouns, idf, absent, spellings, scores, best_possible, self.idf, translated_only
         )
+        held_nowhere = sum(weights[t] for t in terms if match.latin_cannot_hold(t))
+        return replace(match, unholdable=(K1 + 1) * held_nowhere / best_possible if best_possible else 0.0)
 
     def search(
         self,
