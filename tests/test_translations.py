@@ -36,7 +36,7 @@ def test_a_korean_word_finds_the_english_word_a_corpus_writes_and_back():
     assert translations("소금", vocabulary) == ("salt",)
     assert translations("양말", vocabulary) == ("socks",)  # sock, as the note writes it
     assert translations("유모차", vocabulary) == ("stroller",)
-    assert translations("넘어지", vocabulary) == ("falls",)  # a verb by its stem
+    assert translations("넘어지", vocabulary, noun=False) == ("falls",)  # a verb by its stem
     assert translations("cabbage", vocabulary) == ("배추",) and translations("socks", vocabulary) == ("양말",)
     assert translations("후추", vocabulary) == ()  # pepper: the corpus does not write it
 
@@ -49,6 +49,35 @@ def test_only_specific_senses_translate():
     assert translations("meeting", {"만나"}) == ()  # meeting is no plural: never read as meet
     assert translations("내리", vocabulary) == ()  # 내리다 has 24 senses: says nothing of any one
     assert translations("get", {"얻"}) == ()  # a sense every other sentence uses
+
+
+def test_a_korean_term_is_translated_as_the_question_uses_it():
+    vocabulary = {"cocoon", "fix", "repair", "sea", "flat", "falls"}
+    assert translations("고치", vocabulary) == ("cocoon",)  # the noun 고치
+    assert translations("고치", vocabulary, noun=False) == ()  # 고치다's stem: too many senses, never a cocoon
+    assert translations("넘어지", vocabulary) == ()  # a verb's stem is no noun
+    assert translations("바다", vocabulary) == ("sea",)  # a noun ending in 다 stays a noun
+    assert translations("납작", vocabulary) == ("flat",)  # a 하다 word's root, as Kiwi reads 납작한
+    assert set(translations("수리", vocabulary)) == {"fix", "repair"}
+
+
+SILK = """# Silk farm visit
+
+## Cocoons
+
+Each cocoon is boiled before the thread is unwound.
+
+## The loom
+
+The guide had to fix a broken loom before the demonstration.
+"""
+
+
+def test_a_verb_of_the_question_does_not_find_a_noun_spelled_like_its_stem(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"trips/silk.md": SILK})
+    match, best = best_keyword_passage(library, "베틀은 어떻게 고쳤어?")  # how was the loom fixed?
+    assert "고치" not in match.spellings  # 고치다 (fix) says too little; 고치 the noun is a cocoon
+    assert best.heading.endswith("The loom")  # 베틀, loom
 
 
 def test_english_forms_and_lemmas_are_inverse_for_plurals():
