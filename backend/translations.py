@@ -151,6 +151,7 @@ class Tables(NamedTuple):
 
 @functools.cache
 def _tables() -> Tables:
+    """The dictionary's lookups, built once per process (warm)."""
     nouns: dict[str, tuple[str, ...]] = {}
     verbs: dict[str, tuple[str, ...]] = {}
     verb_stems: set[str] = set()
@@ -158,9 +159,10 @@ def _tables() -> Tables:
     for headword, glosses, senses in _dictionary():
         as_noun, as_verb = _forms(headword)
         verb_stems.update(as_verb)
-        for table, forms in ((nouns, as_noun), (verbs, as_verb)):
-            for form in forms if glosses else ():
-                table[form] = tuple(dict.fromkeys((*table[form], *glosses))) if form in table else glosses
+        if glosses:
+            for table, forms in ((nouns, as_noun), (verbs, as_verb)):
+                for form in forms:
+                    table[form] = tuple(dict.fromkeys((*table[form], *glosses))) if form in table else glosses
         for sense in senses:
             english[sense] = tuple(dict.fromkeys((*english.get(sense, ()), *as_noun, *as_verb)))
     return Tables(nouns, verbs, frozenset(verb_stems), english)
