@@ -119,16 +119,8 @@ def compose_answer(
     spelled = {s for found in result.spellings.values() for s in found}  # 리베이스 in the question, rebase in the note
     weights = {t: result.idf.get(t, 0.0) for t in set(result.query_terms) | spelled}
     closeness = _across_scripts(closeness) if closeness is not None else None
-    if not found:  # the closest passages, each with its line closest to the question marked: a hint, not a quote
-        marked: dict[int, tuple[int, ...]] = {}
-        candidates = _quotable(result, weights, closeness)
-        for _s, n, _p, sentence in _rank_sentences(candidates, weights, None, closeness, floor=0.0):
-            marked.setdefault(n, (result.hits[n].chunk.start_line + sentence.line_offset,))
-        related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
-        written = tuple(word for _at, word in sorted(_as_written(t, question) for t in unknown))
-        said = words["unknown"].format(words=", ".join(f"‘{w}’" for w in written)) if written else ""
-        text = words["not_found"] + said + words["closest"]
-        return Answer(question, text, False, confidence, related=related, unknown_words=written)
+    if not found:
+        return _refusal(question, result, confidence, weights, closeness, unknown)
 
     closeness = _remembered(closeness) if closeness is not None else None  # asked twice below, of the same sentences
     verdict = find_verdict(question, result, weights)
@@ -175,6 +167,28 @@ def compose_answer(
         take(*first)
     citations = tuple(Citation(n + 1, hit, tuple(sorted(set(used.get(n, ()))))) for n, hit in enumerate(result.hits))
     return Answer(question, " ".join(parts), True, confidence, citations)
+
+
+def _refusal(
+    question: str,
+    result: SearchResult,
+    confidence: float,
+    weights: dict[str, float],
+    closeness: Closeness | None,
+    unknown: Sequence[str],
+) -> Answer:
+    """Not found: the closest passages, each with its line closest to the question marked (a hint,
+    not a quote), and the question's words no note holds, as the user wrote them."""
+    words = WORDS[language_of(question)]
+    marked: dict[int, tuple[int, ...]] = {}
+    candidates = _quotable(result, weights, closeness)
+    for _s, n, _p, sentence in _rank_sentences(candidates, weights, None, closeness, floor=0.0):
+        marked.setdefault(n, (result.hits[n].chunk.start_line + sentence.line_offset,))
+    related = tuple(Citation(n + 1, hit, marked.get(n, ())) for n, hit in enumerate(result.hits[:RELATED]))
+    written = tuple(word for _at, word in sorted(_as_written(t, question) for t in unknown))
+    said = words["unknown"].format(words=", ".join(f"‘{w}’" for w in written)) if written else ""
+    text = words["not_found"] + said + words["closest"]
+    return Answer(question, text, False, confidence, related=related, unknown_words=written)
 
 
 def _as_written(term: str, question: str) -> tuple[int, str]:
