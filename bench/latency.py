@@ -58,6 +58,16 @@ def in_turns(sides: Sequence[Callable[[str], T]], questions: list[str], block: i
     return results
 
 
+def block_ratios(numerator: list[float], denominator: list[float], block: int = BLOCK) -> list[float]:
+    """p50 / p50 within each block of in_turns: the two sides ran in the same minute of the machine."""
+    ratios = []
+    for start in range(0, min(len(numerator), len(denominator)), block):
+        top, bottom = numerator[start : start + block], denominator[start : start + block]
+        if len(top) == len(bottom) == block:
+            ratios.append(percentile(top, 50) / percentile(bottom, 50))
+    return ratios
+
+
 def timed(call: Callable[[], object]) -> float:
     """Milliseconds that call() takes."""
     started = time.perf_counter()
@@ -188,6 +198,12 @@ def main() -> None:
     print(f"bare query encode: torch fp32 p50 {t50:.1f} ms, {args.backend} p50 {s50:.1f} ms")
     print(f"ask p50 / torch fp32 encode p50 = {p50 / t50:.2f}x (target <= 0.5x)")
     print(f"ask p50 / {args.backend} encode p50 = {p50 / s50:.2f}x (aim <= 1.2x)")
+    blocks = block_ratios(ask_ms, served_ms)
+    print(
+        f"  the same block by block (each {BLOCK} questions, both sides in the same minute): median "
+        f"{percentile(blocks, 50):.2f}x, quartiles {percentile(blocks, 25):.2f}-{percentile(blocks, 75):.2f}x"
+        f" over {len(blocks)} blocks: how much the machine moves the ratio"
+    )
     print(f"ask with a 10-turn history p50 {h50:.1f} ms = {h50 / p50:.2f}x without (target <= 1.3x)")
     print(
         f"ask with no sentence vectors kept (each passage quoted for the first time): p50 "
