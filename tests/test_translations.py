@@ -56,6 +56,8 @@ def test_a_korean_term_is_translated_as_the_question_uses_it():
     assert translations("고치", vocabulary) == ("cocoon",)  # the noun 고치
     assert translations("고치", vocabulary, noun=False) == ()  # 고치다's stem: too many senses, never a cocoon
     assert translations("넘어지", vocabulary) == ()  # a verb's stem is no noun
+    assert translations("신기", {"skill"}) == ("skill",)  # the noun 신기
+    assert translations("신기", {"skill"}, noun=False) == ()  # 신기다's stem: its sense, "put on", is all vague words
     assert translations("바다", vocabulary) == ("sea",)  # a noun ending in 다 stays a noun
     assert translations("납작", vocabulary) == ("flat",)  # a 하다 word's root, as Kiwi reads 납작한
     assert set(translations("수리", vocabulary)) == {"fix", "repair"}
