@@ -44,6 +44,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 an English ski-lesson note; written before stop 27's changes                (reported only)
   vault-newcomer  tests/data/vaults/newcomer: balcony tomatoes, a customer-support manual, a CORS
                 note, an English leaky-faucet note; written before stop 28's changes         (reported only)
+  vault-wayfarer  tests/data/vaults/wayfarer: starting baby food, a leave policy, SSH keys, an
+                English freshwater-aquarium note; written before stop 29's changes          (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   korquad-13/7  KorQuAD 1.0 dev: 30 articles, 300 questions from them, 300 from others   (fit)
   korquad-21/42 the same with other seeds                                                  (reported only)
@@ -106,6 +108,7 @@ VAULTS = (
     "outsider",
     "visitor",
     "newcomer",
+    "wayfarer",
 )
 KORQUAD_SEEDS = (13, 7, 21, 42)
 KORQUAD_KEPT = 0.98  # share of each fitting seed's answerable questions the threshold keeps (the target)
