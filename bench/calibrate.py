@@ -84,6 +84,7 @@ from bench.korquad import sample, write_notes
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "bench"
 SEED_NOTE = ROOT / "corpus" / "docker-vm-kubernetes.md"
+FAR_OFF = ROOT / "tests" / "data" / "far_off.json"  # asked against every vault: kinds bank-dev, bank-test
 FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
 # the sets that may choose a constant: --misses lists their questions, never a frozen set's
 CHOOSING_SETS = (
@@ -217,8 +218,11 @@ def rows_of(
 
 
 def vault_rows(qset: QuestionSet, embedder, fusion: FusionConfig) -> list[Row]:
+    """The vault's own questions, then the far-off bank's (every vault answers none of them)."""
     library = open_library(list(qset.corpus), CACHE / qset.name, embedder, fusion, Settings().chunk_chars)
-    return rows_of(library, qset.questions, lambda q: answers_lines(q.note, q.lines), lambda q: q.note)
+    bank = json.loads(FAR_OFF.read_text(encoding="utf-8"))
+    far_off = [DevQuestion(q, (), kind=f"bank-{half}") for half in ("dev", "test") for q in bank[half]]
+    return rows_of(library, [*qset.questions, *far_off], lambda q: answers_lines(q.note, q.lines), lambda q: q.note)
 
 
 def korquad_rows(seed: int, embedder, fusion: FusionConfig) -> list[Row]:
@@ -353,7 +357,7 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
     for name, rows in sets.items():
         found = {id(r): model.confidence(r.evidence) >= model.threshold for r in rows}
         inside = [r for r in rows if r.covered]
-        out = [r for r in rows if not r.covered]
+        out = [r for r in rows if not r.covered and not r.kind.startswith("bank")]
         top3 = [r for r in inside if r.rank and r.rank <= 3]
         n = max(len(inside), 1)
 
@@ -402,6 +406,33 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
                 )
 
 
+def report_far_off(sets: dict[str, list[Row]], model: ConfidenceModel, listed: bool) -> None:
+    """The far-off bank (tests/data/far_off.json) asked against every vault: how many are answered.
+    With `listed`, the development half's answered questions of the choosing sets, never the test half's."""
+    print("far-off bank answered (a mistake), per vault: dev half (may choose) | test half (frozen)")
+    totals: dict[tuple[bool, str], list[int]] = {}
+    for name, rows in sets.items():
+        if name.startswith("docker-") or not any(r.kind.startswith("bank") for r in rows):
+            continue
+        cells = []
+        for half in ("dev", "test"):
+            asked = [r for r in rows if r.kind == f"bank-{half}"]
+            wrong = sum(model.confidence(r.evidence) >= model.threshold for r in asked)
+            total = totals.setdefault((name in CHOOSING_SETS, half), [0, 0])
+            total[0] += wrong
+            total[1] += len(asked)
+            cells.append(f"{wrong:>3}/{len(asked)}")
+        print(f"  {name:<18} {cells[0]:>7} | {cells[1]}")
+    for choosing, label in ((True, "choosing sets"), (False, "frozen sets")):
+        dev, test = totals.get((choosing, "dev"), [0, 0]), totals.get((choosing, "test"), [0, 0])
+        print(f"  {label:<18} {dev[0]:>3}/{dev[1]} | {test[0]}/{test[1]}")
+    if listed:
+        for name in CHOOSING_SETS:
+            for r in sets.get(name, ()):
+                if r.kind == "bank-dev" and model.confidence(r.evidence) >= model.threshold:
+                    print(f"  answered {name:<18} conf={model.confidence(r.evidence):.2f} {r.question}")
+
+
 def print_misses(sets: dict[str, list[Row]]) -> None:
     """The development sets' answerable questions whose answering passage is not cited first: where
     to look for the next change. Frozen sets are never listed, so that they stay unseen."""
@@ -442,6 +473,7 @@ def main() -> None:
             "fitted on", ", ".join(n for n in FIT_SETS if n in sets), "- ship these constants in backend/confidence.py:"
         )
     report(sets, model)
+    report_far_off(sets, model, args.misses)
     if args.misses:
         print_misses(sets)
     print(f"{time.perf_counter() - started:.0f} s")
