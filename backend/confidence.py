@@ -4,7 +4,8 @@ Three pieces of evidence, each chosen because it separates covered from uncovere
 wording the notes do not share (bench/calibrate.py measures them on held-out sets):
 
 - margin: the best dense cosine to a passage minus the best cosine to general topics
-  (backend.topics: weather, recipes, insurance ...). e5 scores every pair between 0.75 and 0.9,
+  (backend.topics: weather, recipes, insurance ..., each named in a line and most shown in a
+  passage of the kind that answers such questions). e5 scores every pair between 0.75 and 0.9,
   so a cosine alone means little; "closer to my notes than to the rest of the world" does, and it
   works for a corpus of one note as well as for ten thousand. The topics have a line in the
   question's language whatever it is, a note may not: a passage in the other script is raised by
@@ -40,7 +41,7 @@ from backend.chunking import mostly_code
 from backend.embedding import Embedder
 from backend.keywords import GLOSSARY_NOT_NOUNS
 from backend.search import SearchResult, script_of, wide_script
-from backend.topics import TOPICS
+from backend.topics import BACKGROUND, TOPICS
 
 log = logging.getLogger(__name__)
 PASSAGES = 3  # coverage is counted over the top passages, the ones an answer quotes
@@ -96,25 +97,30 @@ class ConfidenceModel:
         return evidence.margin, evidence.coverage, min(names, 2), min(evidence.scattered, 3)
 
 
+ANCHORS = TOPICS + BACKGROUND  # the topics' lines first: the language gap reads only those
+
+
 class TopicAnchors:
-    """The general topics, embedded once per model and cached beside the models (prepare-model fills it)."""
+    """The general topics' lines and background passages, embedded once per model and cached beside
+    the models (prepare-model fills it)."""
 
     def __init__(self, vectors: np.ndarray) -> None:
         self.vectors = vectors
+        self._lines = vectors[: len(TOPICS)]
         self._english = np.array([not wide_script(topic) for topic in TOPICS])
 
     @classmethod
     def load(cls, embedder: Embedder, cache_dir: Path | None = None) -> TopicAnchors:
-        digest = hashlib.sha256("\n".join((embedder.name, *TOPICS)).encode()).hexdigest()[:16]
+        digest = hashlib.sha256("\n".join((embedder.name, *ANCHORS)).encode()).hexdigest()[:16]
         cache = cache_dir / f"topics-{digest}.npy" if cache_dir else None
         if cache is not None and cache.exists():
             try:
                 vectors = np.load(cache)
-                if vectors.shape == (len(TOPICS), embedder.dim):
+                if vectors.shape == (len(ANCHORS), embedder.dim):
                     return cls(vectors)
             except (OSError, ValueError) as exc:
                 log.warning("topic vectors in %s unreadable (%s): embedding them again", cache, exc)
-        vectors = embedder.embed_passages(list(TOPICS))
+        vectors = embedder.embed_passages(list(ANCHORS))
         if cache is not None:
             try:
                 cache.parent.mkdir(parents=True, exist_ok=True)
@@ -131,8 +137,8 @@ class TopicAnchors:
     def language_gap(self, query_vector: np.ndarray) -> float:
         """How much nearer the question comes to the topics' English lines than to their Korean
         ones, which name the same subjects: what writing in the question's language is worth to
-        the model's cosine."""
-        cosines = self.vectors @ query_vector
+        the model's cosine. The background passages are not paired by language: never counted."""
+        cosines = self._lines @ query_vector
         return float(cosines[self._english].mean() - cosines[~self._english].mean())
 
 

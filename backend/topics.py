@@ -4,6 +4,15 @@ Each line names an everyday domain in a few words (our own text). A question abo
 closer to a passage of the notes than to any of these; a question about the weather, a recipe or an
 insurance claim comes closer to its topic here. Broad on purpose: no line is about a particular note.
 Changing this list changes the confidence model: re-run bench/calibrate.py and update its constants.
+
+BACKGROUND holds the same world as passages: what a page answering a question about it would say
+(a forecast, a recipe, how to claim on an insurance policy). e5 was trained to bring a question
+near its answer, so a question about a dish no topic line names ("잡채 만드는 법 알려줘") comes close
+to a recipe, where it came barely closer to the recipe line than to a note on database backups.
+Generic on purpose, and written before the test half of the far-off bank (tests/data/far_off.json).
+Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
+programming) have a topic line but no passage, so a note on them is not held against a page on the
+same subject. The passages never count in the language gap (TopicAnchors.language_gap).
 """
 
 TOPICS: tuple[str, ...] = (
@@ -115,4 +124,155 @@ TOPICS: tuple[str, ...] = (
     "environment and climate change, recycling",
     "animals and nature: wildlife, sea creatures, dinosaurs, insects",
     "mental health: stress, insomnia, anxiety",
+)
+
+BACKGROUND: tuple[str, ...] = (
+    (
+        "오늘의 날씨: 전국이 대체로 흐리고 오후부터 비가 내리겠습니다. 아침 최저기온 2~8도, 낮 최고기온 "
+        "11~16도. 강원 산지에는 눈이 쌓일 수 있고, 미세먼지 농도는 보통입니다."
+    ),
+    (
+        "Weather forecast: showers moving in from the west this afternoon, clearing overnight. Highs of 14 "
+        "°C, lows of 6 °C, gusty winds near the coast and a chance of snow over the hills at the weekend."
+    ),
+    (
+        "불고기 만드는 법: 소고기 불고기감 500g에 간장 5큰술, 설탕 2큰술, 다진 마늘, 배즙, 참기름을 넣고 30분 "
+        "재운다. 양파와 당근을 썰어 넣고 센 불에서 물기 없이 볶는다."
+    ),
+    (
+        "찌개 끓이는 법: 냄비에 멸치 육수를 붓고 고추장이나 된장을 풀어 끓인다. 감자, 호박, 두부, 버섯을 넣고 "
+        "10분쯤 더 끓인 뒤 간을 보고 대파와 청양고추를 올린다."
+    ),
+    (
+        "Recipe: chop the onion and garlic, brown the meat in olive oil, add tomatoes and herbs and simmer "
+        "for 40 minutes. Serve with rice or noodles; it keeps three days in the fridge."
+    ),
+    (
+        "빵 굽기: 밀가루, 이스트, 소금, 물을 섞어 10분 치댄 반죽을 두 배로 부풀 때까지 발효한다. 180도로 "
+        "예열한 오븐에서 25분 굽는다. 쿠키는 버터와 설탕을 먼저 크림처럼 섞는다."
+    ),
+    (
+        "동네 맛집 추천: 점심 메뉴는 칼국수와 만두, 저녁에는 삼겹살. 가격은 1인 1만 원대, 주말에는 웨이팅이 "
+        "길어서 예약하거나 배달 앱으로 주문하는 게 낫다."
+    ),
+    (
+        "실손보험 청구 방법: 병원에서 영수증과 진료비 세부내역서를 받아 보험사 앱에 사진으로 올린다. 보장 "
+        "한도와 자기부담금은 가입 시기에 따라 다르고, 갱신 때 보험료가 오른다."
+    ),
+    (
+        "Insurance explained: a policy's premium depends on age, cover and deductible. To make a claim, "
+        "report the loss to the insurer, send receipts and photos, and check what the terms exclude."
+    ),
+    (
+        "주식 투자 기초: 증권 계좌를 만들고 종목의 주가, 배당 수익률, PER을 확인한다. 한 종목에 몰지 말고 "
+        "ETF로 분산한다. 코인은 변동성이 커서 잃어도 되는 돈만 넣는다."
+    ),
+    (
+        "은행 금리 비교: 정기예금 연 3.2%, 적금 연 3.8%. 신용대출과 주택담보대출은 신용점수와 소득에 따라 "
+        "금리가 정해지고, 중도상환 수수료가 붙을 수 있다."
+    ),
+    (
+        "종합소득세 신고는 5월에 한다. 연말정산에서는 의료비, 교육비, 기부금, 신용카드 사용액을 공제받고, "
+        "부양가족 공제 요건은 나이와 소득으로 따진다."
+    ),
+    (
+        "부동산 시세: 아파트 매매가와 전세가, 월세 보증금은 지역과 평형에 따라 다르다. 청약은 무주택 기간과 "
+        "통장 가입 기간으로 점수를 매긴다."
+    ),
+    (
+        "Personal finance: build an emergency fund, pay off high-interest debt, then invest monthly in "
+        "low-cost funds. Compare mortgage rates and read the fees before signing a loan."
+    ),
+    (
+        "감기 증상과 치료: 콧물, 기침, 인후통, 미열이 있으면 충분히 쉬고 물을 많이 마신다. 해열진통제는 "
+        "정해진 용량만 먹고, 열이 사흘 넘게 가면 병원에 간다."
+    ),
+    (
+        "Common illnesses: a cold, the flu, stomach bugs and headaches usually pass with rest and fluids. See "
+        "a doctor for a high fever, chest pain or symptoms that last more than a week."
+    ),
+    (
+        "혈압과 혈당 관리: 건강검진 결과에서 수축기 혈압 140 이상, 공복혈당 126 이상이면 내과 진료를 받는다. "
+        "짜게 먹지 않고 꾸준히 걷는 것이 도움이 된다."
+    ),
+    (
+        "스트레스와 불면증: 잠들기 전 휴대폰을 멀리하고 같은 시간에 일어난다. 우울감이 2주 넘게 이어지면 "
+        "정신건강의학과나 상담센터의 도움을 받는다."
+    ),
+    (
+        "다이어트 운동: 체중 감량에는 식단 조절과 유산소 운동을 함께 한다. 근력 운동은 주 3회, 스쿼트와 "
+        "플랭크부터. 요가와 필라테스는 유연성에 좋다."
+    ),
+    (
+        "피부 관리: 세안 후 토너, 수분 크림, 선크림 순서로 바른다. 여드름은 손으로 짜지 않고, 지성 피부는 "
+        "가벼운 제형을 쓴다. 염색 후에는 트리트먼트로 머릿결을 관리한다."
+    ),
+    (
+        "Fitness and skin care: start with three full-body workouts a week, eat enough protein, sleep eight "
+        "hours; wear sunscreen daily and choose products for your skin type."
+    ),
+    (
+        "스마트폰 비교: 새 모델은 카메라, 배터리 용량, 저장 공간, 가격으로 고른다. 노트북은 무게와 램 용량, "
+        "냉장고와 세탁기는 에너지 효율 등급을 본다. 할인 행사 기간에 사면 싸다."
+    ),
+    (
+        "Tech reviews: the new phone has a brighter screen and longer battery life; the laptop is lighter but "
+        "pricier. Compare headphones, TVs and home appliances by price and warranty."
+    ),
+    (
+        "옷 코디와 쇼핑: 계절별 코트, 니트, 청바지 조합. 신발과 가방 브랜드의 신상품과 온라인 쇼핑몰 할인 "
+        "쿠폰, 반품과 교환 기간."
+    ),
+    (
+        "프로야구와 축구 소식: 어제 경기 결과와 리그 순위, 선수 이적 소식. 국가대표팀은 다음 달 월드컵 예선을 "
+        "치르고, 올림픽 메달 순위도 발표됐다."
+    ),
+    (
+        "Sports results: the home side won 2-1 with a late goal; the league table, transfer news, the tennis "
+        "and golf tournaments and the next Olympic Games schedule."
+    ),
+    (
+        "이번 주 개봉 영화와 드라마: 줄거리, 출연 배우, 평점. OTT 요금제 비교와 새로 공개된 시리즈. 아이돌 "
+        "그룹의 컴백과 콘서트 티켓 예매 일정."
+    ),
+    (
+        "Movies, music and celebrities: the week's new releases and reviews, streaming picks, a band's tour "
+        "dates, award winners and celebrity news."
+    ),
+    ("책 추천: 올해 많이 읽힌 소설과 에세이, 작가의 신작, 독서 모임에서 함께 읽기 좋은 책. 시집과 고전 문학 입문서."),
+    ("게임 공략: 온라인 게임의 캐릭터 육성, 아이템 조합, 챔피언 티어 정리. 콘솔 게임의 보스 공략과 숨겨진 요소."),
+    (
+        "한국사 정리: 고조선, 삼국시대, 통일신라, 고려, 조선의 건국과 주요 사건. 임진왜란, 병자호란, "
+        "일제강점기와 광복, 역사 인물 세종대왕과 이순신."
+    ),
+    (
+        "World history and geography: ancient Egypt, the Roman Empire, the world wars and the industrial "
+        "revolution; countries, capitals, rivers and mountains."
+    ),
+    (
+        "과학 상식: 물은 100도에서 끓고, 빛은 1초에 약 30만 km를 간다. 지구는 태양 주위를 1년에 한 바퀴 돈다. "
+        "블랙홀, 행성, 별자리와 우주 탐사, 유전자와 화학 반응."
+    ),
+    (
+        "Science explained: gravity, atoms, evolution, the solar system and how stars are born and die; "
+        "physics and chemistry homework help."
+    ),
+    "수학 문제 풀이: 이차방정식의 근의 공식, 미분과 적분, 확률과 통계. 예제와 함께 단계별로 푼다.",
+    ("정치와 경제 뉴스: 대통령 선거와 국회, 정당 지지율. 환율, 물가 상승률, 기준금리 인상과 경기 전망, 국제 유가."),
+    "법률 상담: 계약서 작성 시 주의할 점, 소송 절차, 이혼과 양육권, 상속 순위, 교통사고 합의금과 벌금.",
+    (
+        "News and law: elections, government policy, inflation and interest rates; tenant rights, contracts, "
+        "divorce, wills and traffic fines explained."
+    ),
+    "연애와 인간관계 상담: 썸과 고백, 데이트 장소, 연인과의 다툼, 친구와 멀어졌을 때, 가족 갈등.",
+    "결혼식 준비와 경조사: 예식장 예약, 축의금 액수, 돌잔치, 장례식 예절과 조의금.",
+    "명절과 기념일: 설날과 추석 차례상, 세배, 한복. 생일과 크리스마스 선물 추천, 발렌타인데이.",
+    ("Family and relationships: dating advice, parenting tips, planning a wedding, gifts for birthdays and holidays."),
+    "종교와 철학: 불교와 기독교의 가르침, 명상하는 법, 삶의 의미에 대한 철학자들의 생각.",
+    "해외여행 준비: 여권과 비자, 항공권과 호텔 예약, 환전과 여행자 보험, 유명 관광지와 현지 맛집.",
+    "국내 여행: 부산, 강릉, 경주, 여수 여행 코스와 숙소, 가볼 만한 곳과 맛집.",
+    (
+        "Travel guide: the top sights, where to stay, how to get around, local food to try and the best time "
+        "of year to visit."
+    ),
 )

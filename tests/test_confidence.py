@@ -5,8 +5,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from backend.confidence import ConfidenceModel, Evidence, TopicAnchors, gather_evidence
-from backend.topics import TOPICS
+from backend.confidence import ANCHORS, ConfidenceModel, Evidence, TopicAnchors, gather_evidence
+from backend.topics import BACKGROUND, TOPICS
 from tests.fakes import HashingEmbedder
 from tests.test_search import GIT, open_library
 
@@ -68,13 +68,28 @@ def test_topic_anchors_are_cached_per_model_and_reembedded_when_damaged(tmp_path
     embedder = HashingEmbedder()
     first = TopicAnchors.load(embedder, tmp_path)
     cached = list(tmp_path.glob("topics-*.npy"))
-    assert first.vectors.shape == (len(TOPICS), embedder.dim) and len(cached) == 1
+    assert first.vectors.shape == (len(ANCHORS), embedder.dim) and len(cached) == 1
     embedder.passages_embedded.clear()
     again = TopicAnchors.load(embedder, tmp_path)
     assert embedder.passages_embedded == [] and np.array_equal(again.vectors, first.vectors)
     cached[0].write_bytes(b"damaged")
     repaired = TopicAnchors.load(embedder, tmp_path)
-    assert len(embedder.passages_embedded) == len(TOPICS) and np.array_equal(repaired.vectors, first.vectors)
+    assert len(embedder.passages_embedded) == len(ANCHORS) and np.array_equal(repaired.vectors, first.vectors)
+
+
+def test_a_background_passage_sets_the_margin_but_never_the_language_gap():
+    """The recipe passage, not the recipe line, is what a recipe question comes nearest; the gap
+    between the topics' English and Korean lines must not move with passages that have no pair."""
+    dim = 4
+    lines = np.zeros((len(TOPICS), dim), dtype=np.float32)
+    lines[:, 0] = 0.5
+    passages = np.zeros((len(BACKGROUND), dim), dtype=np.float32)
+    passages[0, 1] = 0.9
+    anchors = TopicAnchors(np.vstack([lines, passages]))
+    question = np.array([1.0, 1.0, 0.0, 0.0], dtype=np.float32)
+    assert anchors.best(question) == pytest.approx(0.9)
+    assert anchors.language_gap(question) == pytest.approx(0.0)
+    assert TopicAnchors(lines).best(question) == pytest.approx(0.5)
 
 
 def test_an_english_question_names_a_korean_word_in_romanization_and_the_notes_hold_it(tmp_path, analyzers):
