@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from backend.confidence import ANCHORS, ConfidenceModel, Evidence, TopicAnchors, gather_evidence
+from backend.confidence import ANCHORS, ENGLISH_GAP_SHARE, ConfidenceModel, Evidence, TopicAnchors, gather_evidence
 from backend.topics import BACKGROUND, TOPICS
 from tests.fakes import HashingEmbedder
 from tests.test_search import GIT, open_library
@@ -101,7 +101,7 @@ def test_an_english_question_names_a_korean_word_in_romanization_and_the_notes_h
     assert unknown.unknown_names == ("daejeon",)  # a name the notes do not hold, in either script
 
 
-def test_an_english_question_meets_a_korean_passage_as_if_it_were_written_in_english(tmp_path, analyzers):
+def test_an_english_question_meets_a_korean_passage_raised_by_a_share_of_the_language_gap(tmp_path, analyzers):
     notes = {"health/knee.md": "# 무릎\n\n의사는 연골이 약간 닳았다고 했다. 계단을 피하라고 했다.\n"}
     library = open_library(tmp_path, analyzers, notes)
     question = "What did the doctor say about my knee?"
@@ -109,7 +109,8 @@ def test_an_english_question_meets_a_korean_passage_as_if_it_were_written_in_eng
     vector = library.embedder.embed_queries([question])[0]
     gap = library.topics.language_gap(vector)
     assert gap > 0  # the question comes nearer the topics' English lines than their Korean ones
-    raised = max(result.best_dense, result.hits[0].dense + gap)
+    raised = max(result.best_dense, result.hits[0].dense + ENGLISH_GAP_SHARE * gap)
+    assert raised > result.best_dense  # raised, though by less than the whole gap
     assert evidence.margin == pytest.approx(raised - library.topics.best(vector))
     korean, korean_evidence = library.examine("의사는 무릎에 대해 뭐라고 했어?", 3)
     korean_vector = library.embedder.embed_queries(["의사는 무릎에 대해 뭐라고 했어?"])[0]
