@@ -239,8 +239,8 @@ BACKGROUND: tuple[str, ...] = (
         "Movies, music and celebrities: the week's new releases and reviews, streaming picks, a band's tour "
         "dates, award winners and celebrity news."
     ),
-    ("책 추천: 올해 많이 읽힌 소설과 에세이, 작가의 신작, 독서 모임에서 함께 읽기 좋은 책. 시집과 고전 문학 입문서."),
-    ("게임 공략: 온라인 게임의 캐릭터 육성, 아이템 조합, 챔피언 티어 정리. 콘솔 게임의 보스 공략과 숨겨진 요소."),
+    "책 추천: 올해 많이 읽힌 소설과 에세이, 작가의 신작, 독서 모임에서 함께 읽기 좋은 책. 시집과 고전 문학 입문서.",
+    "게임 공략: 온라인 게임의 캐릭터 육성, 아이템 조합, 챔피언 티어 정리. 콘솔 게임의 보스 공략과 숨겨진 요소.",
     (
         "한국사 정리: 고조선, 삼국시대, 통일신라, 고려, 조선의 건국과 주요 사건. 임진왜란, 병자호란, "
         "일제강점기와 광복, 역사 인물 세종대왕과 이순신."
@@ -258,7 +258,7 @@ BACKGROUND: tuple[str, ...] = (
         "physics and chemistry homework help."
     ),
     "수학 문제 풀이: 이차방정식의 근의 공식, 미분과 적분, 확률과 통계. 예제와 함께 단계별로 푼다.",
-    ("정치와 경제 뉴스: 대통령 선거와 국회, 정당 지지율. 환율, 물가 상승률, 기준금리 인상과 경기 전망, 국제 유가."),
+    "정치와 경제 뉴스: 대통령 선거와 국회, 정당 지지율. 환율, 물가 상승률, 기준금리 인상과 경기 전망, 국제 유가.",
     "법률 상담: 계약서 작성 시 주의할 점, 소송 절차, 이혼과 양육권, 상속 순위, 교통사고 합의금과 벌금.",
     (
         "News and law: elections, government policy, inflation and interest rates; tenant rights, contracts, "
@@ -267,7 +267,7 @@ BACKGROUND: tuple[str, ...] = (
     "연애와 인간관계 상담: 썸과 고백, 데이트 장소, 연인과의 다툼, 친구와 멀어졌을 때, 가족 갈등.",
     "결혼식 준비와 경조사: 예식장 예약, 축의금 액수, 돌잔치, 장례식 예절과 조의금.",
     "명절과 기념일: 설날과 추석 차례상, 세배, 한복. 생일과 크리스마스 선물 추천, 발렌타인데이.",
-    ("Family and relationships: dating advice, parenting tips, planning a wedding, gifts for birthdays and holidays."),
+    "Family and relationships: dating advice, parenting tips, planning a wedding, gifts for birthdays and holidays.",
     "종교와 철학: 불교와 기독교의 가르침, 명상하는 법, 삶의 의미에 대한 철학자들의 생각.",
     "해외여행 준비: 여권과 비자, 항공권과 호텔 예약, 환전과 여행자 보험, 유명 관광지와 현지 맛집.",
     "국내 여행: 부산, 강릉, 경주, 여수 여행 코스와 숙소, 가볼 만한 곳과 맛집.",
