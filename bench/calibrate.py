@@ -47,6 +47,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-wayfarer  tests/data/vaults/wayfarer: starting baby food, a leave policy, SSH keys, an
                 English freshwater-aquarium note; written before stop 29's changes          (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
+  far-off bank  tests/data/far_off.json: 90 far-off questions asked of every vault (weather,
+                recipes, insurance ...): its dev half may choose, its test half is reported only
   korquad-13/7  KorQuAD 1.0 dev: 30 articles, 300 questions from them, 300 from others   (fit)
   korquad-21/42 the same with other seeds                                                  (reported only)
 KorQuAD is read from ../shared/data/korquad (CC BY-ND, never copied here); without it those rows
@@ -119,7 +121,7 @@ KORQUAD_KEPT = 0.98  # share of each fitting seed's answerable questions the thr
 class Row:
     question: str
     covered: bool
-    kind: str  # in | near | far | korquad | out (devset: not split)
+    kind: str  # in | near | far | korquad | out (devset: not split) | bank-dev | bank-test (far_off.json)
     rank: int | None  # rank of the answering passage among the top 10 searched
     evidence: Evidence
     note: str = ""  # the answering note
