@@ -92,7 +92,8 @@ def cmd_ask(args: argparse.Namespace) -> None:
         print(AskResponse.of(answer).model_dump_json(indent=1))
         return
     print(answer.text)
-    print(f"(confidence {answer.confidence:.2f})")
+    uncertain = ": uncertain, the notes may not answer this directly" if answer.uncertain else ""
+    print(f"(confidence {answer.confidence:.2f}{uncertain})")
     for citation in answer.citations or answer.related:
         c, hit = citation.hit.chunk, citation.hit
         lines = f"lines {c.start_line}-{c.end_line}"

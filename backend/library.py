@@ -112,7 +112,8 @@ class PendingAnswer:
         answer = compose_answer(
             self.question, result, confidence, found=found, closeness=closeness, unknown=evidence.unknown_names
         )
-        return replace(answer, searched_for=self.search.query, took_ms=self.search.took_ms())
+        uncertain = found and confidence < self.confidence.low
+        return replace(answer, searched_for=self.search.query, took_ms=self.search.took_ms(), uncertain=uncertain)
 
 
 class NotesLibrary:

@@ -72,6 +72,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()  # the passages found, when `found`
     related: tuple[Citation, ...] = ()  # the closest passages, when not `found`: never a dead end
     unknown_words: tuple[str, ...] = ()  # when not `found`: the question's names no note holds, as written
+    uncertain: bool = False  # found, but with a low confidence (ConfidenceModel.low): shown with a caveat
     searched_for: str = ""  # what retrieval ran on (the question, or it resolved against the conversation)
     took_ms: float = 0.0
 

@@ -1,6 +1,7 @@
 """The HTTP contract, through the real app (TestClient); only the model is faked."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -36,8 +37,8 @@ def test_ask_returns_answer_with_citations_in_contract(client):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "question", "searched_for", "answer", "found", "confidence", "citations", "related", "unknown_words",
-        "took_ms",
+        "question", "searched_for", "answer", "found", "confidence", "uncertain", "citations", "related",
+        "unknown_words", "took_ms",
     }  # fmt: skip
     assert body["found"] is True and len(body["citations"]) == 3 and body["related"] == []
     assert body["unknown_words"] == []
@@ -49,6 +50,22 @@ def test_ask_returns_answer_with_citations_in_contract(client):
     assert markers and markers <= {c["n"] for c in body["citations"]}
     for c in body["citations"]:  # every cited passage the answer quotes has its quoted lines inside it
         assert all(c["start_line"] <= line <= c["end_line"] for line in c["highlight_lines"])
+
+
+def test_a_found_answer_below_the_low_confidence_is_marked_uncertain(client):
+    library = client.app.state.library
+    shipped = library.confidence
+    question = {"question": "쿠버네티스와 도커는 어떤 관계야?"}
+    body = client.post("/api/ask", json=question).json()
+    assert body["found"] and body["uncertain"] is (body["confidence"] < shipped.low)
+    library.confidence = replace(shipped, low=1.01)  # every found answer falls below it
+    marked = client.post("/api/ask", json=question).json()
+    assert marked["found"] and marked["uncertain"] is True
+    library.confidence = replace(shipped, threshold=1.01, low=1.01)  # nothing is found: nothing to mark
+    refused = client.post("/api/ask", json=question).json()
+    assert not refused["found"] and refused["uncertain"] is False
+    library.confidence = replace(shipped, low=0.0)
+    assert client.post("/api/ask", json=question).json()["uncertain"] is False
 
 
 def test_ask_not_covered_says_so_and_shows_the_closest_passages(client):

@@ -1,5 +1,6 @@
 """The Streamlit app through streamlit.testing against the real API on a real socket."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,20 @@ def test_a_keyed_api_asks_the_visitor_for_the_key_and_never_uses_the_servers(tmp
         assert not at.sidebar.button(key="reindex").disabled
         at.sidebar.button(key="reindex").click().run()
         assert "추가 0 · 변경 0" in at.sidebar.info[0].value
+
+
+def test_a_found_answer_marked_uncertain_carries_a_caveat(tmp_path, monkeypatch, analyzers):
+    app = create_app(make_settings(tmp_path), embedder=HashingEmbedder(), analyzers=analyzers)
+    with LiveServer(app, free_port()) as server:
+        library = app.state.library
+        library.confidence = replace(library.confidence, low=0.0)  # never uncertain
+        at = app_for(server.url, monkeypatch, tmp_path)
+        at.chat_input[0].set_value("쿠버네티스와 도커는 어떤 관계야?").run()
+        assert not [c for c in at.chat_message[1].caption if "확신 낮음" in c.value]
+        library.confidence = replace(library.confidence, low=1.01)  # every found answer is uncertain
+        at.chat_input[0].set_value("쿠버네티스와 도커는 어떤 관계야?").run()
+        assert any("확신 낮음" in c.value for c in at.chat_message[3].caption)
+        assert "노트에서 확실한 답을" not in " ".join(i.value for i in at.chat_message[3].info)  # found, shown
 
 
 def test_upload_is_stored_through_the_api(live_server, settings):

@@ -32,7 +32,6 @@ from ui.render import (  # noqa: E402
 
 MAX_QUESTION_CHARS = 2000  # the API's limit
 MAX_HISTORY = 10  # turns sent with a question (the API's limit)
-LOW_CONFIDENCE = 0.5  # a found answer below this confidence is marked as uncertain
 PHASES = {"scan": "노트 확인", "analyse": "형태소 분석", "embed": "임베딩", "write": "저장"}
 # Runs in the page (components are same-origin): [n] links open and scroll to their card, a new
 # answer is scrolled to its first line, the question box gets the focus when nothing else has it.
@@ -269,7 +268,7 @@ def show_message(index: int, message: dict, conversation: str) -> None:
             st.error(message["error"])
         elif message["found"]:
             st.markdown(answer_markdown(message["content"], index))
-            if message["confidence"] < LOW_CONFIDENCE:
+            if message.get("uncertain"):
                 st.caption(f"⚠️ 확신 낮음 ({message['confidence']:.0%}) — 노트가 이 질문을 직접 다루지 않을 수 있습니다")
             st.markdown(
                 cards_html(index, message["citations"], image_uri, conversation=conversation), unsafe_allow_html=True
@@ -331,6 +330,7 @@ def answer(question: str, top_k: int, filters: dict | None, history: list[dict])
         "content": body["answer"],
         "found": body["found"],
         "confidence": body["confidence"],
+        "uncertain": body.get("uncertain", False),
         "citations": body["citations"],
         "related": body["related"],
         "unknown_words": body.get("unknown_words", []),

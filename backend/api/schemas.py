@@ -120,6 +120,10 @@ class AskResponse(BaseModel):
         description="False when the notes may not cover the question; `related` then holds the closest passages."
     )
     confidence: float = Field(ge=0, le=1, description="How sure the service is that the notes cover the question.")
+    uncertain: bool = Field(
+        default=False,
+        description="True when `found` with a low confidence: the notes may not answer this directly.",
+    )
     citations: list[CitedPassage] = Field(description="The passages found, when `found`.")
     related: list[CitedPassage] = Field(
         description="The closest passages (at most 3), when not `found`; `highlight_lines` marks the line "
@@ -140,6 +144,7 @@ class AskResponse(BaseModel):
             answer=answer.text,
             found=answer.found,
             confidence=round(answer.confidence, 4),
+            uncertain=answer.uncertain,
             citations=[CitedPassage.cited(c) for c in answer.citations],
             related=[CitedPassage.cited(c) for c in answer.related],
             unknown_words=list(answer.unknown_words),
