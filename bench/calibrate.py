@@ -17,6 +17,9 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 asked about in Korean, Korean ones (kimchi making, car upkeep) in English   (chooses)
   vault-docker  tests/data/vaults/docker: the Docker note alone, 26 questions in other words than
                 the note, written at stop 25 for the Docker note's ask@1                     (chooses)
+  vault-dev3    tests/data/vaults/dev3: a meal-prep routine, a lease checklist, an English shoulder-
+                physio note, a CI-cache note: subjects the topics' background passages cover;
+                written after stop 29's changes                                            (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
                 questions of both about them                                             (chooses)
   vault-dev+code  vault-dev's notes and a Korean note of long code blocks (generated), with
@@ -91,7 +94,7 @@ FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
 # the sets that may choose a constant: --misses lists their questions, never a frozen set's
 CHOOSING_SETS = (
     "vault-dev", "vault-crossdev", "vault-dev2", "vault-docker", "vault-crossdev2", "vault-dev+english",
-    "vault-dev+code", "devset",
+    "vault-dev+code", "devset", "vault-dev3",
 )  # fmt: skip
 VAULTS = (
     "dev",
@@ -99,6 +102,7 @@ VAULTS = (
     "dev2",
     "docker",
     "crossdev2",
+    "dev3",
     "test",
     "everyday",
     "mixed",
