@@ -67,11 +67,12 @@ def test_note_added_on_disk_is_cited_after_reindex(server):
     (settings.corpus_dir / "backup.md").write_text(BACKUP, encoding="utf-8")
     before = ask(live.url, "백업 3-2-1 규칙이 뭐야?")
     assert before["confidence"] < 0.5  # only the Docker note is indexed: at best an uncertain answer
+    assert before["uncertain"] or not before["found"]
     report = httpx.post(f"{live.url}/api/reindex", timeout=60).json()
     assert report["added"] == 1
     body = ask(live.url, "백업 3-2-1 규칙이 뭐야?")
     assert body["found"] and body["citations"][0]["note"] == "backup.md"
-    assert body["confidence"] >= 0.5 > before["confidence"]
+    assert body["confidence"] >= 0.5 > before["confidence"] and not body["uncertain"]
     assert ask(live.url, "복구 연습은 얼마나 자주 해야 해?")["citations"][0]["note"] == "backup.md"
 
 
