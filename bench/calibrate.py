@@ -61,6 +61,7 @@ are skipped with a message. Indexes and query vectors are cached under data/benc
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import math
@@ -223,12 +224,18 @@ def rows_of(
     return rows
 
 
+@functools.cache
+def far_off_bank() -> tuple[DevQuestion, ...]:
+    """tests/data/far_off.json, read once for all the vaults that are asked it."""
+    bank = json.loads(FAR_OFF.read_text(encoding="utf-8"))
+    return tuple(DevQuestion(q, (), kind=f"bank-{half}") for half in ("dev", "test") for q in bank[half])
+
+
 def vault_rows(qset: QuestionSet, embedder, fusion: FusionConfig) -> list[Row]:
     """The vault's own questions, then the far-off bank's (every vault answers none of them)."""
     library = open_library(list(qset.corpus), CACHE / qset.name, embedder, fusion, Settings().chunk_chars)
-    bank = json.loads(FAR_OFF.read_text(encoding="utf-8"))
-    far_off = [DevQuestion(q, (), kind=f"bank-{half}") for half in ("dev", "test") for q in bank[half]]
-    return rows_of(library, [*qset.questions, *far_off], lambda q: answers_lines(q.note, q.lines), lambda q: q.note)
+    questions = [*qset.questions, *far_off_bank()]
+    return rows_of(library, questions, lambda q: answers_lines(q.note, q.lines), lambda q: q.note)
 
 
 def korquad_rows(seed: int, embedder, fusion: FusionConfig) -> list[Row]:
