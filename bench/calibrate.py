@@ -49,6 +49,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 note, an English leaky-faucet note; written before stop 28's changes         (reported only)
   vault-wayfarer  tests/data/vaults/wayfarer: starting baby food, a leave policy, SSH keys, an
                 English freshwater-aquarium note; written before stop 29's changes          (reported only)
+  vault-roamer  tests/data/vaults/roamer: recycling rules, a certification study plan, pytest
+                fixtures, an English film-photography note; written before stop 30's changes (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   far-off bank  tests/data/far_off.json: 90 far-off questions asked of every vault (weather,
                 recipes, insurance ...): its dev half may choose, its test half is reported only
@@ -117,6 +119,7 @@ VAULTS = (
     "visitor",
     "newcomer",
     "wayfarer",
+    "roamer",
 )
 KORQUAD_SEEDS = (13, 7, 21, 42)
 KORQUAD_KEPT = 0.98  # share of each fitting seed's answerable questions the threshold keeps (the target)
