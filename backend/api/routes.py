@@ -8,6 +8,7 @@ import re
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel
 
 from backend.api.deps import LibraryDep, SettingsDep, require_read_key, require_write_key
 from backend.api.schemas import (
@@ -59,7 +60,7 @@ MARKDOWN = {"text/markdown": {"schema": {"type": "string", "format": "binary"}}}
 
 
 @router.post("/ask", response_model=AskResponse, dependencies=reads, responses=ERRORS)
-async def ask(body: AskRequest, library: LibraryDep) -> AskResponse:
+async def ask(body: AskRequest, library: LibraryDep) -> Response:
     """Answer a question from the notes: quoted sentences with [n] markers and the cited passages.
 
     `confidence` says how sure the service is that the notes cover the question. When `found` is
@@ -68,16 +69,22 @@ async def ask(body: AskRequest, library: LibraryDep) -> AskResponse:
     # No worker thread: the model runs on the embedder's thread, the rest here, meanwhile and
     # after; a worker-thread hand-off cost 0.15 ms a question (timed with the fake model)
     pending = library.start_ask(body.question, body.top_k, history=body.turns(), note_filter=body.note_filter())
-    return AskResponse.of(pending.finish(await asyncio.wrap_future(pending.vector)))
+    return as_json(AskResponse.of(pending.finish(await asyncio.wrap_future(pending.vector))))
 
 
 @router.post("/search", response_model=SearchResponse, dependencies=reads, responses=ERRORS)
-async def search(body: SearchRequest, library: LibraryDep) -> SearchResponse:
+async def search(body: SearchRequest, library: LibraryDep) -> Response:
     """The passages that best match a query (hybrid dense + Korean keyword ranking)."""
     pending = library.start_search(body.query, body.top_k, body.note_filter())  # as ask
     result = pending.finish(await asyncio.wrap_future(pending.vector))
     hits = [CitedPassage.of(n, h) for n, h in enumerate(result.hits, 1)]
-    return SearchResponse(results=hits, took_ms=round(pending.took_ms(), 1))
+    return as_json(SearchResponse(results=hits, took_ms=round(pending.took_ms(), 1)))
+
+
+def as_json(response: BaseModel) -> Response:
+    """A response already built from its schema, as JSON: returned as the schema, FastAPI would
+    dump, validate and serialise it again: ~0.1 ms of a question's ~7 (bench.latency: 1.31x, 1.35x -> 1.26x, 1.33x)."""
+    return Response(response.model_dump_json(), media_type="application/json")
 
 
 @router.get("/health", response_model=HealthResponse)
