@@ -22,6 +22,19 @@ def test_evidence_counts_unknown_names_and_loanword_spellings_as_held(tmp_path, 
     assert again.coverage == evidence.coverage and isinstance(again.margin, float)
 
 
+def test_a_name_the_top_passages_write_is_not_unknown_however_kiwi_cut_it_or_spelled_its_vowel(tmp_path, analyzers):
+    notes = {
+        "football.md": "# 축구 메모\n\n수원 삼성 블루윙즈의 감독은 2012년에 사임했다. 후임은 서정원이다.\n",
+        "history.md": "# 선교사 기록\n\n맥클레이 선교사는 고종에게 의료 사업 허가를 받았다.\n",
+    }
+    library = open_library(tmp_path, analyzers, notes)
+    result, evidence = library.examine("블루 윙즈 감독은 언제 사임했어?", 3)
+    assert "윙즈" in result.names and not result.in_corpus("윙즈")  # the note's 블루윙즈 is indexed whole
+    assert evidence.unknown_names == ()
+    assert library.examine("멕클레이 선교사는 누구에게 허가를 받았어?", 3)[1].unknown_names == ()  # ㅔ / ㅐ
+    assert library.examine("손흥민은 어느 팀이야?", 3)[1].unknown_names == ("손흥민",)
+
+
 def test_evidence_scattered_counts_nouns_the_notes_hold_elsewhere(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"tech/git.md": GIT, "work/plan.md": "# 계획\n\n예산과 일정 정리.\n"})
     result, evidence = library.examine("force-with-lease 옵션과 예산", 3)
