@@ -5,7 +5,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from backend.confidence import ANCHORS, ENGLISH_GAP_SHARE, ConfidenceModel, Evidence, TopicAnchors, gather_evidence
+from backend.confidence import (
+    ANCHORS,
+    ENGLISH_GAP_SHARE,
+    LONG_QUESTION,
+    ConfidenceModel,
+    Evidence,
+    TopicAnchors,
+    gather_evidence,
+)
 from backend.topics import BACKGROUND, TOPICS
 from tests.fakes import HashingEmbedder
 from tests.test_search import GIT, open_library
@@ -40,6 +48,18 @@ def test_evidence_scattered_counts_nouns_the_notes_hold_elsewhere(tmp_path, anal
     result, evidence = library.examine("force-with-lease 옵션과 예산", 3)
     best = result.records[0].chunk.note
     assert best == "tech/git.md" and evidence.scattered > 0  # 예산 is in another note
+
+
+def test_a_long_question_counts_its_scattered_nouns_as_a_share(tmp_path, analyzers):
+    plan = "# 계획\n\n예산과 일정 정리.\n"
+    release = "# 출시\n\n서버 배포 버전 태그 로그 알림 대시보드 장애 담당자 회의록 점검표 목록 정리.\n"
+    library = open_library(tmp_path, analyzers, {"work/plan.md": plan, "work/release.md": release})
+    short = "서버 배포 예산"
+    long = "서버 배포 버전 태그 로그 알림 대시보드 장애 담당자 회의록 점검표 목록 예산"
+    (short_result, short_evidence), (long_result, long_evidence) = (library.examine(q, 3) for q in (short, long))
+    assert short_result.records[0].chunk.note == long_result.records[0].chunk.note == "work/release.md"
+    assert len(set(long_result.query_terms) & long_result.nouns) > LONG_QUESTION
+    assert 0 < long_evidence.scattered < short_evidence.scattered  # 예산 alone is elsewhere, in both
 
 
 def test_evidence_scattered_leaves_out_korean_nouns_an_english_best_passage_could_not_hold(tmp_path, analyzers):
