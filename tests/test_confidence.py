@@ -43,6 +43,16 @@ def test_a_name_the_top_passages_write_is_not_unknown_however_kiwi_cut_it_or_spe
     assert library.examine("손흥민은 어느 팀이야?", 3)[1].unknown_names == ("손흥민",)
 
 
+def test_a_name_of_three_syllables_or_more_mistyped_by_one_letter_is_not_unknown(tmp_path, analyzers):
+    notes = {"people.md": "# 인물 메모\n\n강완구는 1969년에 서울대학교 법과대학을 졸업했다.\n"}
+    library = open_library(tmp_path, analyzers, notes)
+    result, evidence = library.examine("강원구가 졸업한 대학은?", 3)  # ㅝ for ㅘ
+    assert "강원구" in result.names and not result.in_corpus("강원구")
+    assert evidence.unknown_names == ()
+    assert library.examine("깅윈구가 졸업한 대학은?", 3)[1].unknown_names == ("깅윈구",)  # two letters off
+    assert library.examine("강원도가 졸업한 대학은?", 3)[1].unknown_names == ("강원도",)  # two in one syllable
+
+
 def test_evidence_scattered_counts_nouns_the_notes_hold_elsewhere(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"tech/git.md": GIT, "work/plan.md": "# 계획\n\n예산과 일정 정리.\n"})
     result, evidence = library.examine("force-with-lease 옵션과 예산", 3)
