@@ -211,14 +211,9 @@ def _jamo(syllable: str) -> tuple[int, int, int] | None:
 
 
 def _fold_table() -> dict[int, int]:
-    """Each Hangul syllable with the vowel ㅔ (ㅖ) mapped to the same syllable with ㅐ (ㅒ)."""
-    vowels = {5: 1, 7: 3}  # ㅔ -> ㅐ, ㅖ -> ㅒ
-    syllables = (chr(code) for code in range(0xAC00, 0xD7A4))
-    return {
-        ord(c): ord(c) - (jamo[1] - vowels[jamo[1]]) * 28
-        for c in syllables
-        if (jamo := _jamo(c)) is not None and jamo[1] in vowels
-    }
+    """Each Hangul syllable with the vowel ㅔ or ㅖ mapped to the same syllable with ㅐ or ㅒ, the vowels
+    four places before them."""
+    return {code: code - 4 * 28 for code in range(0xAC00, 0xD7A4) if _jamo(chr(code))[1] in (5, 7)}
 
 
 _FOLD = _fold_table()
