@@ -11,7 +11,8 @@ wording the notes do not share (bench/calibrate.py measures them on held-out set
   question's language whatever it is, a note may not: a passage in the other script is raised by
   the model's language gap (TopicAnchors.language_gap, DenseIndex.best).
 - coverage: the share of the question's nouns that the top passages hold (loanword spellings and
-  translations count).
+  translations count). A noun of one Hangul syllable counts only when the question has no other: 전
+  (*before*) is in many a note, and Kiwi reads it in 김치전 too; 눈 is snow or an eye, 차 tea or a car.
 - unknown names: names, numbers and Latin words of a Korean question that no note contains
   ("손흥민", "MySQL"): a question about something the notes never mention is rarely answered there.
   A Hangul name met by an English best passage counts half: the note may write it in English
@@ -168,6 +169,7 @@ class TopicAnchors:
 def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: TopicAnchors, question: str) -> Evidence:
     terms = set(result.query_terms)
     counted = terms & result.nouns or terms - GLOSSARY_NOT_NOUNS or terms  # good, always: no topic of their own
+    counted = {t for t in counted if not (len(t) == 1 and HANGUL.match(t))} or counted
     top = result.records[:PASSAGES]
     held = {t for t in counted if any(result.held_by(t, record) for record in top)}
     best = result.records[:1]

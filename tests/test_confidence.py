@@ -53,6 +53,13 @@ def test_a_name_of_three_syllables_or_more_mistyped_by_one_letter_is_not_unknown
     assert library.examine("강원도가 졸업한 대학은?", 3)[1].unknown_names == ("강원도",)  # two in one syllable
 
 
+def test_a_noun_of_one_syllable_counts_toward_coverage_only_when_the_question_has_no_other(tmp_path, analyzers):
+    library = open_library(tmp_path, analyzers, {"tech/git.md": GIT})  # "합치기 전에": 전, before
+    result, evidence = library.examine("김치전 바삭하게 부치는 법", 3)
+    assert {"김치", "전"} <= result.nouns and evidence.coverage == 0.0  # 김치전's 전 is no evidence
+    assert library.examine("전에 뭐 해?", 3)[1].coverage == 1.0
+
+
 def test_evidence_scattered_counts_nouns_the_notes_hold_elsewhere(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"tech/git.md": GIT, "work/plan.md": "# 계획\n\n예산과 일정 정리.\n"})
     result, evidence = library.examine("force-with-lease 옵션과 예산", 3)
