@@ -20,6 +20,9 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev3    tests/data/vaults/dev3: a meal-prep routine, a lease checklist, an English shoulder-
                 physio note, a CI-cache note: subjects the topics' background passages cover;
                 written after stop 29's changes                                            (chooses)
+  vault-dev4    tests/data/vaults/dev4: Korean notes (a boiler's winter care, remote-work rules, allergic
+                rhinitis) asked in everyday English, an English bird-watching log asked in Korean;
+                written after stop 30's changes                                            (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
                 questions of both about them                                             (chooses)
   vault-dev+code  vault-dev's notes and a Korean note of long code blocks (generated), with
@@ -97,7 +100,7 @@ FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
 # the sets that may choose a constant: --misses lists their questions, never a frozen set's
 CHOOSING_SETS = (
     "vault-dev", "vault-crossdev", "vault-dev2", "vault-docker", "vault-crossdev2", "vault-dev+english",
-    "vault-dev+code", "devset", "vault-dev3",
+    "vault-dev+code", "devset", "vault-dev3", "vault-dev4",
 )  # fmt: skip
 VAULTS = (
     "dev",
@@ -106,6 +109,7 @@ VAULTS = (
     "docker",
     "crossdev2",
     "dev3",
+    "dev4",
     "test",
     "everyday",
     "mixed",
