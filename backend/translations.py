@@ -8,8 +8,9 @@ It is read as installed, never copied into the project.
 
 Only words the corpus writes are kept, so a question's word finds the note's own spelling: a Korean
 noun or verb stem the words of its English senses in the forms a note writes them (소금 → salt,
-양말 → socks, 넘어지 → falls), an English word (or its singular) the Korean headwords whose sense ends
-in it (cabbage → 배추 from "kimchi cabbage", never 내년 for *next* from "next year"). A headword of
+양말 → socks, 넘어지 → falls), an English word (or its singular; an adjective of no sense of its own,
+the noun it is made from: allergic → allergy) the Korean headwords whose sense ends in it
+(cabbage → 배추 from "kimchi cabbage", never 내년 for *next* from "next year"). A headword of
 many meanings (내리다: 24 senses) says too little about any one of them and is left out, as are
 glosses that are function words or verbs every passage uses (get, take, make). How much a
 translation scores is the search's to say (FusionConfig.translation_share).
@@ -180,5 +181,15 @@ def translations(term: str, vocabulary: Container[str], *, noun: bool = True) ->
         glosses = tables.verbs.get(term, ()) if not noun and term in tables.verb_stems else tables.nouns.get(term, ())
         found = (form for gloss in glosses for form in english_forms(gloss))
     else:
-        found = (stem for lemma in english_lemmas(term) for stem in tables.english.get(lemma, ()))
+        lemmas = [lemma for lemma in english_lemmas(term) if lemma in tables.english] or _nouns_of(term)
+        found = (stem for lemma in lemmas for stem in tables.english.get(lemma, ()))
     return tuple(dict.fromkeys(w for w in found if w in vocabulary))
+
+
+def _nouns_of(adjective: str) -> list[str]:
+    """The noun an English adjective of no sense of its own is made from: allergic → allergy,
+    biological → biology (the dictionary glosses 알레르기 as *allergy* only)."""
+    for ending in ("ical", "ic"):
+        if adjective.endswith(ending) and len(adjective) - len(ending) >= 4:
+            return [adjective[: -len(ending)] + "y"]
+    return []

@@ -103,6 +103,12 @@ def test_a_british_spelling_finds_the_dictionarys_american_one_and_back():
     assert translations("바닥", {"flour"}) == () and translations("춥", {"could"}) == ()
 
 
+def test_an_adjective_of_no_sense_of_its_own_finds_the_noun_it_is_made_from():
+    assert translations("allergic", {"알레르기"}) == ("알레르기",)  # the dictionary glosses 알레르기 as allergy
+    assert translations("biological", {"생물학"}) == ("생물학",)
+    assert translations("economic", {"경제", "경제적"}) == ("경제적",)  # a sense of its own: only that
+
+
 def test_a_korean_question_finds_the_english_passage_that_holds_its_words(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"kitchen/bread.md": BREAD, "home/김장.md": KIMCHI})
     match, best = best_keyword_passage(library, "빵 반죽은 어떻게 섞어?")
