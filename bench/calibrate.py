@@ -456,9 +456,10 @@ def report_far_off(sets: dict[str, list[Row]], model: ConfidenceModel, listed: b
                     print(f"  answered {name:<18} conf={model.confidence(r.evidence):.2f} {r.question}")
 
 
-def report_spread(model: ConfidenceModel) -> None:
-    """KorQuAD in / out on SPREAD_SEEDS beside the four usual ones: the targets hold per seed (answerable
-    answered >= 98 %, out-of-scope answered <= 20 %), and a judge picks the seed."""
+def report_spread(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
+    """KorQuAD in / out on SPREAD_SEEDS beside the four usual ones (their rows taken from `sets`): the
+    targets hold per seed (answerable answered >= 98 %, out-of-scope answered <= 20 %), and a judge
+    picks the seed."""
     embedder = cached_embedder()
     print("KorQuAD per seed: answerable answered | out-of-scope answered")
     for group, seeds in (
@@ -467,7 +468,7 @@ def report_spread(model: ConfidenceModel) -> None:
     ):
         shares = []
         for seed in seeds:
-            rows = korquad_rows(seed, embedder, FusionConfig())
+            rows = sets.get(f"korquad-{seed}") or korquad_rows(seed, embedder, FusionConfig())
             found = [model.confidence(r.evidence) >= model.threshold for r in rows]
             inside = 100 * sum(f for f, r in zip(found, rows) if r.covered) / sum(r.covered for r in rows)
             outside = 100 * sum(f for f, r in zip(found, rows) if not r.covered) / sum(not r.covered for r in rows)
@@ -527,7 +528,7 @@ def main() -> None:
     if args.misses:
         print_misses(sets)
     if args.spread and use_korquad:
-        report_spread(model)
+        report_spread(sets, model)
     print(f"{time.perf_counter() - started:.0f} s")
 
 
