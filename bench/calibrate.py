@@ -54,6 +54,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 English freshwater-aquarium note; written before stop 29's changes          (reported only)
   vault-roamer  tests/data/vaults/roamer: recycling rules, a certification study plan, pytest
                 fixtures, an English film-photography note; written before stop 30's changes (reported only)
+  vault-nomad   tests/data/vaults/nomad: a housewarming party, a junior-developer interview guide, a
+                regex cheat sheet, an English note on learning to knit; written before stop 31's changes (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   far-off bank  tests/data/far_off.json: 90 far-off questions asked of every vault (weather,
                 recipes, insurance ...): its dev half may choose, its test half is reported only
@@ -124,6 +126,7 @@ VAULTS = (
     "newcomer",
     "wayfarer",
     "roamer",
+    "nomad",
 )
 KORQUAD_SEEDS = (13, 7, 21, 42)
 # --spread: how the judge's choice of seed moves KorQuAD's numbers. First run at stop 30; the first
