@@ -13,6 +13,7 @@ wording the notes do not share (bench/calibrate.py measures them on held-out set
 - coverage: the share of the question's nouns that the top passages hold (loanword spellings and
   translations count). A noun of one Hangul syllable counts only when the question has no other: 전
   (*before*) is in many a note, and Kiwi reads it in 김치전 too; 눈 is snow or an eye, 차 tea or a car.
+  Nor do words that say when or how good (내일, 아침, *best*: keywords.WHEN_NOT_WHAT).
 - unknown names: names, numbers and Latin words of a Korean question that no note contains
   ("손흥민", "MySQL"): a question about something the notes never mention is rarely answered there.
   A Hangul name met by an English best passage counts half: the note may write it in English
@@ -49,7 +50,7 @@ import numpy as np
 
 from backend.chunking import mostly_code
 from backend.embedding import Embedder
-from backend.keywords import GLOSSARY_NOT_NOUNS, HANGUL
+from backend.keywords import GLOSSARY_NOT_NOUNS, HANGUL, WHEN_NOT_WHAT
 from backend.search import SearchResult, script_of, wide_script
 from backend.topics import BACKGROUND, TOPICS
 
@@ -170,6 +171,7 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
     terms = set(result.query_terms)
     counted = terms & result.nouns or terms - GLOSSARY_NOT_NOUNS or terms  # good, always: no topic of their own
     counted = {t for t in counted if not (len(t) == 1 and HANGUL.match(t))} or counted
+    counted = counted - WHEN_NOT_WHAT or counted
     top = result.records[:PASSAGES]
     held = {t for t in counted if any(result.held_by(t, record) for record in top)}
     best = result.records[:1]

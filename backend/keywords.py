@@ -48,6 +48,15 @@ STOP_WORDS = {
     "알려주", "알리", "설명", "뜻", "의미", "순서", "방식", "확인", "지난번", "저번",
 }
 
+# Words that say when, or how good, without naming what: a note on anything may hold 내일, 아침 or
+# *best*. Coverage counts them only when a question has nothing else (backend.confidence): held,
+# they let "내일 아침에 우산 챙겨야 해?" and "What helps with a migraine?" look covered by notes
+# about other matters. Chosen on the far-off bank's development half (bench/HISTORY.md, stop 31).
+WHEN_NOT_WHAT = frozenset(
+    "오늘 내일 모레 어제 이번 지난 다음 요즘 요새 올해 작년 내년 지금 최근 아침 저녁 점심 오전 오후 새벽 주말 시간 "
+    "help helps best worth good better tonight today tomorrow yesterday now".split()
+)
+
 # Loanwords and their English forms. The corpus adds its own "한글 (English)" pairs at index time.
 GLOSSARY: dict[str, str] = {
     "docker": "도커", "container": "컨테이너", "containers": "컨테이너", "kubernetes": "쿠버네티스",

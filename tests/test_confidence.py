@@ -60,6 +60,15 @@ def test_a_noun_of_one_syllable_counts_toward_coverage_only_when_the_question_ha
     assert library.examine("전에 뭐 해?", 3)[1].coverage == 1.0
 
 
+def test_words_that_say_when_or_how_good_count_toward_coverage_only_when_the_question_has_no_other(tmp_path, analyzers):
+    notes = {"life/run.md": "# 달리기\n\n내일 아침에는 한강에서 5km를 달린다. 최고 기록은 24분.\n"}
+    library = open_library(tmp_path, analyzers, notes)
+    result, evidence = library.examine("내일 아침에 우산 챙겨야 해?", 3)
+    assert {"내일", "아침", "우산"} <= result.nouns and evidence.coverage == 0.0  # 우산: the only topic
+    assert library.examine("내일 아침에 한강에서 달려?", 3)[1].coverage == 1.0  # 한강: held
+    assert library.examine("내일 아침에는 뭐 해?", 3)[1].coverage == 1.0  # nothing else to count
+
+
 def test_evidence_scattered_counts_nouns_the_notes_hold_elsewhere(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"tech/git.md": GIT, "work/plan.md": "# 계획\n\n예산과 일정 정리.\n"})
     result, evidence = library.examine("force-with-lease 옵션과 예산", 3)
