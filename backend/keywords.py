@@ -225,6 +225,17 @@ class KoreanAnalyzer:
             run = [token] if token is not None and token.tag in NOUN_TAGS else []
         return joined
 
+    def english_sources(self, text: str) -> dict[str, tuple[str, ...]]:
+        """The English words of a text that the glossary or a note's pairs turned into Korean terms,
+        by term: "glass containers" -> {컨테이너: (containers,)}."""
+        sources: dict[str, tuple[str, ...]] = {}
+        for found in _LATIN.finditer(normalize_text(text)):
+            for part in _LATIN_PART.split(found.group().lower()):
+                if part and (canonical := self._canonical(part)) != (part,):
+                    for term in canonical:
+                        sources[term] = (*sources.get(term, ()), part)
+        return sources
+
     def _canonical(self, form: str) -> tuple[str, ...]:
         if form in VARIANTS:
             return VARIANTS[form]

@@ -323,7 +323,7 @@ class HybridRetriever:
         if not self.size or (rows is not None and not len(rows)):
             return KeywordMatch(terms, names, nouns, idf, 0.0, {}, np.zeros(0, dtype=np.float32))
         spellings = self._spellings(query, terms, nouns) if self.fusion.loanwords else {}
-        translated = self._translated(terms, nouns, spellings) if self.fusion.translations else {}
+        translated = self._translated(query, terms, nouns, spellings) if self.fusion.translations else {}
         idf.update((s, self.idf(s)) for found in (*spellings.values(), *translated.values()) for s in found)
         scores = self._scores_by_kind(terms, nouns, spellings, translated)
         spellings = spellings | translated
@@ -389,13 +389,24 @@ class HybridRetriever:
         return found
 
     def _translated(
-        self, terms: tuple[str, ...], nouns: frozenset[str], spelled: dict[str, tuple[str, ...]]
+        self, query: str, terms: tuple[str, ...], nouns: frozenset[str], spelled: dict[str, tuple[str, ...]]
     ) -> dict[str, tuple[str, ...]]:
         """The corpus' words in the other language for the query's words that have no loanword
         spelling there: 소금 -> salt, cabbage -> 배추, also when a note of the question's language
-        writes the word as well (a Korean note's 소금 beside an English note's salt)."""
+        writes the word as well (a Korean note's 소금 beside an English note's salt). An English
+        question's word the glossary made a loanword (containers -> 컨테이너) is translated too
+        (용기): the loanword is one sense of it, a Korean note may write another."""
         vocabulary = self.index.bm25.vocabulary
-        return {t: found for t in terms if t not in spelled and (found := translations(t, vocabulary, noun=t in nouns))}
+        english = {} if HANGUL.search(query) else self.analyzer.english_sources(query)
+        found = {}
+        for t in terms:
+            if t in spelled:
+                continue
+            words = translations(t, vocabulary, noun=t in nouns)
+            words += tuple(w for e in english.get(t, ()) for w in translations(e, vocabulary) if w != t)
+            if words:
+                found[t] = tuple(dict.fromkeys(words))
+        return found
 
     def _scores_by_kind(
         self,

@@ -129,6 +129,17 @@ def test_an_english_question_finds_the_korean_passage_and_translations_can_be_tu
     assert "cabbage" not in match.spellings and match.translated == frozenset() and not match.scores.any()
 
 
+def test_an_english_word_the_glossary_made_a_loanword_is_translated_too(tmp_path, analyzers):
+    prep = "# 밀프렙\n\n## 도시락 통\n\n유리 용기 10개를 샀다. 플라스틱은 냄새가 배어서 바꿨다.\n"
+    docker = "# 도커\n\n컨테이너는 이미지로 만든다. 컨테이너마다 포트를 연다.\n"
+    library = open_library(tmp_path, analyzers, {"life/prep.md": prep, "tech/docker.md": docker})
+    match, best = best_keyword_passage(library, "Why did you switch to glass containers?")
+    assert "컨테이너" in match.terms and "용기" in match.spellings["컨테이너"]  # containers: 컨테이너, and 용기
+    assert best.note == "life/prep.md"
+    korean = library.retriever.match_keywords("유리 컨테이너로 바꾼 이유는?")  # a Korean question wrote 컨테이너
+    assert "용기" not in korean.spellings.get("컨테이너", ())
+
+
 def test_a_word_the_corpus_writes_as_asked_is_translated_too_but_weighs_less(tmp_path, analyzers):
     library = open_library(tmp_path, analyzers, {"kitchen/bread.md": BREAD, "home/김장.md": KIMCHI})
     match, best = best_keyword_passage(library, "소금은 얼마나 뿌려?")
