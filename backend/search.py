@@ -15,7 +15,7 @@ from backend.index import ChunkRecord, StoredIndex
 from backend.keywords import HANGUL, NAME, WORD, KoreanAnalyzer
 from backend.loanwords import LoanwordIndex
 from backend.models import Hit, NoteFilter
-from backend.translations import translations, warm
+from backend.translations import loose_translations, translations, warm
 
 Fusion = Literal["convex", "rrf", "dense", "bm25"]
 CANDIDATES = 50
@@ -325,7 +325,8 @@ class HybridRetriever:
         spellings = self._spellings(query, terms, nouns) if self.fusion.loanwords else {}
         translated = self._translated(query, terms, nouns, spellings) if self.fusion.translations else {}
         idf.update((s, self.idf(s)) for found in (*spellings.values(), *translated.values()) for s in found)
-        scores = self._scores_by_kind(terms, nouns, spellings, translated)
+        scored = self._loosely(terms, spellings, translated) if self.fusion.translations else translated
+        scores = self._scores_by_kind(terms, nouns, spellings, scored)
         spellings = spellings | translated
         if rows is not None:  # only the admitted notes may score
             admitted = np.zeros_like(scores)
@@ -407,6 +408,19 @@ class HybridRetriever:
             if words:
                 found[t] = tuple(dict.fromkeys(words))
         return found
+
+    def _loosely(
+        self, terms: tuple[str, ...], spelled: dict[str, tuple[str, ...]], translated: dict[str, tuple[str, ...]]
+    ) -> dict[str, tuple[str, ...]]:
+        """The translations to score with: those of `translated` and an English word's Korean words
+        through headwords of many senses (fill: 채우다). They rank a passage; they are no evidence that
+        it holds the word (SearchResult.held_by reads `translated` only)."""
+        vocabulary = self.index.bm25.vocabulary
+        scored = dict(translated)
+        for t in terms:
+            if t not in spelled and (loose := loose_translations(t, vocabulary)):
+                scored[t] = tuple(dict.fromkeys((*scored.get(t, ()), *loose)))
+        return scored
 
     def _scores_by_kind(
         self,

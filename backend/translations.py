@@ -13,7 +13,9 @@ the noun it is made from: allergic → allergy) the Korean headwords whose sense
 (cabbage → 배추 from "kimchi cabbage", never 내년 for *next* from "next year"). A headword of
 many meanings (내리다: 24 senses) says too little about any one of them and is left out, as are
 glosses that are function words or verbs every passage uses (get, take, make). How much a
-translation scores is the search's to say (FusionConfig.translation_share).
+translation scores is the search's to say (FusionConfig.translation_share). An English word still
+finds such a headword to rank passages with (*fill* → 채우다, loose_translations), never as evidence
+that a passage holds the word.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class Entry(NamedTuple):
     glosses: tuple[str, ...]  # the words of its English senses ("dress in layers": dress, layers)
     # the last word of each sense, what it names ("kimchi cabbage": cabbage; "next year": year, never next)
     senses: tuple[str, ...]
+    # the same of a headword of too many senses to translate it: an English word may still name it (fill: 채우다)
+    loose: tuple[str, ...]
 
 
 def _dictionary() -> Iterator[Entry]:
@@ -68,11 +72,12 @@ def _dictionary() -> Iterator[Entry]:
         word, senses = entry.get("word", ""), [s.strip().lower() for s in entry.get("meaning", "").split(";")]
         if not _HEADWORD.fullmatch(word):
             continue
+        every = {words[-1] for sense in senses if (words := _GLOSS_WORD.findall(sense)) and words[-1] not in _VAGUE}
         if len(senses) > MAX_GLOSSES:
             senses = []
         glosses = {w for sense in senses for w in _GLOSS_WORD.findall(sense) if w not in _VAGUE}
         heads = {words[-1] for sense in senses if (words := _GLOSS_WORD.findall(sense)) and words[-1] not in _VAGUE}
-        yield Entry(sys.intern(word), _interned(glosses), _interned(heads))
+        yield Entry(sys.intern(word), _interned(glosses), _interned(heads), _interned(every - heads))
 
 
 def _interned(words: set[str]) -> tuple[str, ...]:
@@ -146,6 +151,7 @@ class Tables(NamedTuple):
     verbs: dict[str, tuple[str, ...]]  # a verb or adjective stem -> the words of its senses
     verb_stems: frozenset[str]  # the stem of every verb and adjective, those of too many senses included
     english: dict[str, tuple[str, ...]]  # an English sense -> the Korean terms (nouns and stems) it names
+    loose: dict[str, tuple[str, ...]]  # the same through headwords of too many senses (Entry.loose)
 
 
 @functools.cache
@@ -155,7 +161,8 @@ def _tables() -> Tables:
     verbs: dict[str, tuple[str, ...]] = {}
     verb_stems: set[str] = set()
     english: dict[str, tuple[str, ...]] = {}
-    for headword, glosses, senses in _dictionary():
+    loose: dict[str, tuple[str, ...]] = {}
+    for headword, glosses, senses, loosely in _dictionary():
         as_noun, as_verb = _forms(headword)
         verb_stems.update(as_verb)
         if glosses:
@@ -164,12 +171,24 @@ def _tables() -> Tables:
                     table[form] = tuple(dict.fromkeys((*table[form], *glosses))) if form in table else glosses
         for sense in senses:
             english[sense] = tuple(dict.fromkeys((*english.get(sense, ()), *as_noun, *as_verb)))
-    return Tables(nouns, verbs, frozenset(verb_stems), english)
+        for sense in loosely:
+            loose[sense] = tuple(dict.fromkeys((*loose.get(sense, ()), *as_noun, *as_verb)))
+    return Tables(nouns, verbs, frozenset(verb_stems), english, loose)
 
 
 def warm() -> None:
     """Read the dictionary now (~0.5 s, once per process) rather than in the first question."""
     _tables()
+
+
+def loose_translations(term: str, vocabulary: Container[str]) -> tuple[str, ...]:
+    """An English term's Korean words through headwords of too many senses to be translated
+    themselves (fill: 채우다): what a note may write for it, too loose to say the note holds it."""
+    if HANGUL.match(term):
+        return ()
+    tables = _tables()
+    lemmas = [lemma for lemma in english_lemmas(term) if lemma in tables.loose]
+    return tuple(dict.fromkeys(w for lemma in lemmas for w in tables.loose[lemma] if w in vocabulary))
 
 
 def translations(term: str, vocabulary: Container[str], *, noun: bool = True) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ import logging
 import numpy as np
 
 from backend import translations as dictionary
-from backend.translations import english_forms, english_lemmas, translations
+from backend.translations import english_forms, english_lemmas, loose_translations, translations
 from tests.test_search import open_library
 
 BREAD = """# Sourdough notes
@@ -138,6 +138,21 @@ def test_an_english_word_the_glossary_made_a_loanword_is_translated_too(tmp_path
     assert best.note == "life/prep.md"
     korean = library.retriever.match_keywords("유리 컨테이너로 바꾼 이유는?")  # a Korean question wrote 컨테이너
     assert "용기" not in korean.spellings.get("컨테이너", ())
+
+
+def test_an_english_word_finds_a_headword_of_many_senses_to_rank_with_but_not_as_evidence(tmp_path, analyzers):
+    assert translations("fill", {"채우"}) == () and loose_translations("fill", {"채우"}) == ("채우",)
+    assert loose_translations("채우", {"fill"}) == ()  # a Korean word of many senses stays untranslated
+    jar = "# 김장\n\n## 보관\n\n김치통은 80%만 채운다. 꽉 채우면 익으면서 국물이 넘친다.\n"
+    notes = {"home/김장.md": jar, "kitchen/bread.md": BREAD}
+    library = open_library(tmp_path, analyzers, notes)
+    match, best = best_keyword_passage(library, "How much should I fill it?")
+    assert best.note == "home/김장.md" and match.scores.max() > 0  # ranked by 채우
+    result, _ = library.search("How much should I fill it?", 3)
+    passage = next(r for r in library.retriever.index.records if r.chunk.note == "home/김장.md")
+    assert not result.held_by("fill", passage)  # no evidence that the passage holds it
+    off = open_library(tmp_path / "off", analyzers, notes, translations=False)
+    assert not best_keyword_passage(off, "How much should I fill it?")[0].scores.any()
 
 
 def test_a_word_the_corpus_writes_as_asked_is_translated_too_but_weighs_less(tmp_path, analyzers):
