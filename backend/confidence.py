@@ -170,8 +170,8 @@ class TopicAnchors:
 def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: TopicAnchors, question: str) -> Evidence:
     terms = set(result.query_terms)
     counted = terms & result.nouns or terms - GLOSSARY_NOT_NOUNS or terms  # good, always: no topic of their own
+    counted = counted - WHEN_NOT_WHAT or counted  # 이번 주말에 눈: 눈 may be the topic, 이번 주말 is not
     counted = {t for t in counted if not (len(t) == 1 and HANGUL.match(t))} or counted
-    counted = counted - WHEN_NOT_WHAT or counted
     top = result.records[:PASSAGES]
     held = {t for t in counted if any(result.held_by(t, record) for record in top)}
     best = result.records[:1]

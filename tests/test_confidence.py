@@ -67,6 +67,11 @@ def test_words_that_say_when_or_how_good_count_toward_coverage_only_when_the_que
     assert {"내일", "아침", "우산"} <= result.nouns and evidence.coverage == 0.0  # 우산: the only topic
     assert library.examine("내일 아침에 한강에서 달려?", 3)[1].coverage == 1.0  # 한강: held
     assert library.examine("내일 아침에는 뭐 해?", 3)[1].coverage == 1.0  # nothing else to count
+    # 눈 (snow or an eye) is one syllable, yet more of a topic than 이번 or 주말: it alone counts, not held
+    weekend = open_library(
+        tmp_path / "weekend", analyzers, {"life/walk.md": "# 이번 주말\n\n이번 주말에는 공원을 걷는다. 주말 산책.\n"}
+    )
+    assert weekend.examine("이번 주말에 눈 온대?", 3)[1].coverage == 0.0
 
 
 def test_evidence_scattered_counts_nouns_the_notes_hold_elsewhere(tmp_path, analyzers):
