@@ -9,7 +9,8 @@ Korean vocabulary is; 연도 and 재료 are, 커밋 and 푸시 are not), vowel c
 vowel English may be heard as (파드 is pod, not food), a word-initial vowel on both sides or
 neither (도커 is not outage), and stops voiced alike (English writes p t k as ㅍ ㅌ ㅋ and b d g as
 ㅂ ㄷ ㄱ: cat is 캣, never 가이드 or 카드); an English final -y ends in ㅣ (베리 is very, 벌레 is not), and
-ㅡ before a final ㅅ is native (버릇 is no vault). A plural is also found by its singular (시크릿 secrets).
+ㅡ before a final ㅅ is native (버릇 is no vault). A plural is also found by its singular (시크릿 secrets),
+and a long name by the start Korean keeps of it (포스트그레스 postgresql).
 A Hangul word is a noun: a verb stem such as 끓이 or 깔리 only looks borrowed (*chili* is neither).
 Measured on KorQuAD questions (bench/calibrate.py prints the effect on retrieval and decisions).
 """
@@ -38,6 +39,11 @@ _SIMPLE = {"b": "P", "p": "P", "f": "P", "v": "P", "d": "T", "t": "T", "k": "K",
 _LATIN_WORD = re.compile(r"^[a-z]{3,30}$")
 _HANGUL_WORD = re.compile(r"^[가-힣]{2,12}$")
 MAX_VARIANTS = 8
+# Korean often writes a long English name cut short (포스트그레스 for PostgreSQL): a Hangul word whose
+# skeleton is a Latin word's but for its last SHORTENED letters matches it, when no word matches whole and
+# the shortened skeleton is at least MIN_SHORT_KEY letters (a short one would match too much).
+SHORTENED = 2
+MIN_SHORT_KEY = 5
 # the Korean vowels an English word's first vowel (or vowel pair) is transliterated with
 _HEARD_AS = {
     "oo": "ㅜㅠㅓㅗ", "ou": "ㅏㅜㅓㅗㅠ", "ea": "ㅣㅔㅐㅏㅓ", "ui": "ㅣㅜㅟ",
@@ -348,11 +354,15 @@ class LoanwordIndex:
         # key -> (term, the form keyed, the voicing of its stops under that key)
         self._latin: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         self._hangul: dict[str, set[str]] = defaultdict(set)
+        self._latin_start: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
         for term in terms:
             if _LATIN_WORD.match(term):
                 for form in filter(None, (term, singular(term))):  # a plural also under its singular
                     for key, stops in _latin_skeletons(form).items():
                         self._latin[key].add((term, form, stops))
+                        for cut in range(1, SHORTENED + 1):
+                            if len(key) - cut >= MIN_SHORT_KEY:
+                                self._latin_start[key[:-cut]].add((term, form, stops))
             elif _HANGUL_WORD.match(term) and looks_borrowed(term) and not not_a_noun(term):
                 self._hangul[hangul_key(term)].add(term)
 
@@ -362,6 +372,12 @@ class LoanwordIndex:
             key = hangul_key(term)
             found = {t for t, form, stops in self._latin.get(key, ()) if _plausible(key, term, form, stops)}
             found.update(spelling for spelling in romanizations(term) if spelling in self._terms)
+            if not found:  # a name Korean shortens (포스트그레스 postgresql): no beat count to agree
+                found = {
+                    t
+                    for t, form, stops in self._latin_start.get(key, ())
+                    if looks_borrowed(term) and _first_vowel_agrees(term, form) and _stops_agree(term, stops)
+                }
             return tuple(sorted(found))
         if _LATIN_WORD.match(term):
             forms = filter(None, (term, singular(term)))

@@ -54,6 +54,14 @@ def test_a_plural_is_found_by_its_singular_both_ways():
     assert LoanwordIndex(["pods"]).spellings("파드") == ("pods",)
 
 
+def test_a_long_name_korean_writes_cut_short_is_found_by_its_start():
+    index = LoanwordIndex(["postgresql", "typescript", "mongodb"])
+    assert index.spellings("포스트그레스") == ("postgresql",)  # PSTKRS of PSTKRSKR
+    assert index.spellings("몽고") == ()  # MNK of MNKTP: too short a start to trust
+    assert LoanwordIndex(["postgres", "postgresql"]).spellings("포스트그레스") == ("postgres",)  # whole first
+    assert index.spellings("보스트그레스") == ()  # stops still agree: ㅂ is a b, never the p of postgresql
+
+
 def test_stops_must_be_voiced_alike():
     index = LoanwordIndex(["가이드", "카드", "코드", "포트"])
     assert index.spellings("cat") == ()  # c is ㅋ and t is ㅌ (or a final ㅅ: 캣), never ㄱ or ㄷ
