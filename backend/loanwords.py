@@ -372,11 +372,11 @@ class LoanwordIndex:
             key = hangul_key(term)
             found = {t for t, form, stops in self._latin.get(key, ()) if _plausible(key, term, form, stops)}
             found.update(spelling for spelling in romanizations(term) if spelling in self._terms)
-            if not found:  # a name Korean shortens (포스트그레스 postgresql): no beat count to agree
+            if not found and looks_borrowed(term):  # a name Korean shortens (포스트그레스 postgresql): no beat count
                 found = {
                     t
                     for t, form, stops in self._latin_start.get(key, ())
-                    if looks_borrowed(term) and _first_vowel_agrees(term, form) and _stops_agree(term, stops)
+                    if _first_vowel_agrees(term, form) and _stops_agree(term, stops)
                 }
             return tuple(sorted(found))
         if _LATIN_WORD.match(term):
