@@ -40,8 +40,8 @@ _LATIN_WORD = re.compile(r"^[a-z]{3,30}$")
 _HANGUL_WORD = re.compile(r"^[가-힣]{2,12}$")
 MAX_VARIANTS = 8
 # Korean often writes a long English name cut short (포스트그레스 for PostgreSQL): a Hangul word whose
-# skeleton is a Latin word's but for its last SHORTENED letters matches it, when no word matches whole and
-# the shortened skeleton is at least MIN_SHORT_KEY letters (a short one would match too much).
+# skeleton is a Latin word's but for its last SHORTENED letters matches it, when no word matches whole, the
+# shortened skeleton is at least MIN_SHORT_KEY letters (a short one would match too much) and the beats agree.
 SHORTENED = 2
 MIN_SHORT_KEY = 5
 # the Korean vowels an English word's first vowel (or vowel pair) is transliterated with
@@ -372,11 +372,12 @@ class LoanwordIndex:
             key = hangul_key(term)
             found = {t for t, form, stops in self._latin.get(key, ()) if _plausible(key, term, form, stops)}
             found.update(spelling for spelling in romanizations(term) if spelling in self._terms)
-            if not found and looks_borrowed(term):  # a name Korean shortens (포스트그레스 postgresql): no beat count
+            if not found and looks_borrowed(term):  # a name Korean shortens: 포스트그레스 postgresql
+                beats = hangul_beats(term)  # the letters cut carry no vowel (sql): 템플릿 is no temperature
                 found = {
                     t
                     for t, form, stops in self._latin_start.get(key, ())
-                    if _first_vowel_agrees(term, form) and _stops_agree(term, stops)
+                    if latin_beats(form) == beats and _first_vowel_agrees(term, form) and _stops_agree(term, stops)
                 }
             return tuple(sorted(found))
         if _LATIN_WORD.match(term):

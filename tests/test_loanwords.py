@@ -60,6 +60,7 @@ def test_a_long_name_korean_writes_cut_short_is_found_by_its_start():
     assert index.spellings("몽고") == ()  # MNK of MNKTP: too short a start to trust
     assert LoanwordIndex(["postgres", "postgresql"]).spellings("포스트그레스") == ("postgres",)  # whole first
     assert index.spellings("보스트그레스") == ()  # stops still agree: ㅂ is a b, never the p of postgresql
+    assert LoanwordIndex(["temperature"]).spellings("템플릿") == ()  # TMPRT of TMPRTR, but a beat short
 
 
 def test_stops_must_be_voiced_alike():
