@@ -51,6 +51,7 @@ import numpy as np
 from backend.chunking import mostly_code
 from backend.embedding import Embedder
 from backend.keywords import GLOSSARY_NOT_NOUNS, HANGUL, WHEN_NOT_WHAT
+from backend.loanwords import jamo
 from backend.search import SearchResult, script_of, wide_script
 from backend.topics import BACKGROUND, TOPICS
 
@@ -208,16 +209,10 @@ def gather_evidence(result: SearchResult, query_vector: np.ndarray, topics: Topi
     )
 
 
-def _jamo(syllable: str) -> tuple[int, int, int] | None:
-    """A Hangul syllable's initial, vowel and final; None for any other character."""
-    code = ord(syllable) - 0xAC00
-    return (code // 588, code // 28 % 21, code % 28) if 0 <= code < 11172 else None
-
-
 def _fold_table() -> dict[int, int]:
     """Each Hangul syllable with the vowel ㅔ or ㅖ mapped to the same syllable with ㅐ or ㅒ, the vowels
     four places before them."""
-    return {code: code - 4 * 28 for code in range(0xAC00, 0xD7A4) if _jamo(chr(code))[1] in (5, 7)}
+    return {code: code - 4 * 28 for code in range(0xAC00, 0xD7A4) if jamo(chr(code))[1] in (5, 7)}
 
 
 _FOLD = _fold_table()
@@ -245,7 +240,7 @@ def _one_letter_off(word: str, text: str) -> bool:
     for i, letter in enumerate(word):
         pattern = re.escape(word[:i]) + f"([^{re.escape(letter)}])" + re.escape(word[i + 1 :])
         for found in re.finditer(pattern, text):
-            a, b = _jamo(letter), _jamo(found.group(1))
+            a, b = jamo(letter), jamo(found.group(1))
             if a is not None and b is not None and sum(x != y for x, y in zip(a, b)) == 1:
                 return True
     return False

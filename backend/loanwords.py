@@ -78,10 +78,16 @@ _ENDS_IN_I = re.compile(r"(y|ee|ie)$")  # very, coffee, cookie: Korean ends them
 _TENSE = {_I[i] for i in "ㄲㄸㅃㅉ"}
 
 
+def jamo(char: str) -> tuple[int, int, int] | None:
+    """A Hangul syllable's initial, vowel and final (indexes into the tables above); None for any
+    other character."""
+    index = ord(char) - _HANGUL_BASE
+    return (index // 588, index % 588 // 28, index % 28) if 0 <= index < 11172 else None
+
+
 def _syllables(word: str):
     for char in word:
-        index = ord(char) - _HANGUL_BASE
-        yield char, index // 588, (index % 588) // 28, index % 28
+        yield char, *jamo(char)
 
 
 def hangul_key(word: str) -> str:
@@ -309,9 +315,9 @@ def korean_readings(word: str) -> set[str]:
 def _spelled(table: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
     """A jamo -> the Latin letters Revised Romanization (and common usage, in the tables) writes it with."""
     spelled: dict[str, list[str]] = defaultdict(list)
-    for latin, jamos in table:
-        for jamo in jamos:
-            spelled[jamo].append(latin)
+    for latin, letters in table:
+        for letter in letters:
+            spelled[letter].append(latin)
     return spelled
 
 
