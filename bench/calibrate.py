@@ -56,6 +56,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 fixtures, an English film-photography note; written before stop 30's changes (reported only)
   vault-nomad   tests/data/vaults/nomad: a housewarming party, a junior-developer interview guide, a
                 regex cheat sheet, an English note on learning to knit; written before stop 31's changes (reported only)
+  vault-pilgrim tests/data/vaults/pilgrim: bathroom mould, a team study group, Prometheus/Grafana
+                alerts, an English note on brewing kombucha; written before stop 32's changes (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   far-off bank  tests/data/far_off.json: 130 far-off questions asked of every vault (weather,
                 recipes, insurance ...): its dev half (50) may choose, its test half (40) and
@@ -129,6 +131,7 @@ VAULTS = (
     "wayfarer",
     "roamer",
     "nomad",
+    "pilgrim",
 )
 KORQUAD_SEEDS = (13, 7, 21, 42)
 # --spread: how the judge's choice of seed moves KorQuAD's numbers. First run at stop 30; the first
