@@ -23,6 +23,9 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev4    tests/data/vaults/dev4: Korean notes (a boiler's winter care, remote-work rules, allergic
                 rhinitis) asked in everyday English, an English bird-watching log asked in Korean;
                 written after stop 30's changes                                            (chooses)
+  vault-dev5    tests/data/vaults/dev5: a quit-smoking log, release-note rules, a Celery task-queue
+                note, an English raised-bed garden note asked in Korean; written at stop 32 after
+                vault-pilgrim's first run, to choose what that run prompted                  (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
                 questions of both about them                                             (chooses)
   vault-dev+code  vault-dev's notes and a Korean note of long code blocks (generated), with
@@ -106,7 +109,7 @@ FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
 # the sets that may choose a constant: --misses lists their questions, never a frozen set's
 CHOOSING_SETS = (
     "vault-dev", "vault-crossdev", "vault-dev2", "vault-docker", "vault-crossdev2", "vault-dev+english",
-    "vault-dev+code", "devset", "vault-dev3", "vault-dev4",
+    "vault-dev+code", "devset", "vault-dev3", "vault-dev4", "vault-dev5",
 )  # fmt: skip
 VAULTS = (
     "dev",
@@ -116,6 +119,7 @@ VAULTS = (
     "crossdev2",
     "dev3",
     "dev4",
+    "dev5",
     "test",
     "everyday",
     "mixed",
