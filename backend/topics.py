@@ -10,6 +10,12 @@ BACKGROUND holds the same world as passages: what a page answering a question ab
 near its answer, so a question about a dish no topic line names ("잡채 만드는 법 알려줘") comes close
 to a recipe, where it came barely closer to the recipe line than to a note on database backups.
 Generic on purpose, and written before the test half of the far-off bank (tests/data/far_off.json).
+One page per subject left the world thin where people ask most: a dish, a symptom or a forecast
+not quite like the one page came as close to a note as to it. Stop 32 added pages beside them
+(side dishes, noodles, soups, pancakes, rice dishes, sauces, a weekly forecast, choosing an insurance
+policy, eye and throat complaints), written from the bank's development half: no page names its
+dishes, the forecast names the umbrella and the typhoon two of its questions ask about; the test
+halves were not read (bench/HISTORY.md).
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
 same subject. The passages never count in the language gap (TopicAnchors.language_gap).
@@ -136,12 +142,40 @@ BACKGROUND: tuple[str, ...] = (
         "°C, lows of 6 °C, gusty winds near the coast and a chance of snow over the hills at the weekend."
     ),
     (
+        "주간 날씨 전망: 주 후반에 장맛비가 이어지고 강수 확률은 70%로 외출할 때 우산이 필요하다. 밤사이 기온이 "
+        "영하로 떨어지는 곳도 있고, 남쪽 바다에서 올라오는 태풍의 진로에 따라 바람이 강해진다. 황사와 미세먼지 예보."
+    ),
+    (
         "불고기 만드는 법: 소고기 불고기감 500g에 간장 5큰술, 설탕 2큰술, 다진 마늘, 배즙, 참기름을 넣고 30분 "
         "재운다. 양파와 당근을 썰어 넣고 센 불에서 물기 없이 볶는다."
     ),
     (
         "찌개 끓이는 법: 냄비에 멸치 육수를 붓고 고추장이나 된장을 풀어 끓인다. 감자, 호박, 두부, 버섯을 넣고 "
         "10분쯤 더 끓인 뒤 간을 보고 대파와 청양고추를 올린다."
+    ),
+    (
+        "밑반찬 만들기: 멸치볶음은 마른 팬에 멸치를 볶아 비린내를 날린 뒤 간장, 물엿, 다진 마늘을 넣는다. 장조림은 "
+        "소고기를 삶아 결대로 찢고 간장 양념에 졸인다. 나물은 데쳐서 소금, 다진 파, 참기름으로 무친다."
+    ),
+    (
+        "국수와 볶음 요리: 면은 끓는 물에 삶아 찬물에 헹궈 물기를 뺀다. 비빔 양념은 고추장, 식초, 설탕, 참기름. "
+        "볶음은 센 불에 기름을 두르고 고기와 채소를 빠르게 볶아 간장과 굴소스로 간을 맞춘다."
+    ),
+    (
+        "국과 탕 끓이기: 고기는 참기름에 먼저 볶다가 물을 붓고 푹 끓인다. 뼈는 찬물에 담가 핏물을 빼고 몇 시간 "
+        "고아 뽀얀 국물을 낸다. 간은 국간장과 소금으로 하고 마지막에 대파를 넣는다."
+    ),
+    (
+        "부침개와 튀김: 부침가루에 찬물을 섞어 묽게 반죽하고 채소나 해물을 넣는다. 팬에 기름을 넉넉히 두르고 얇게 "
+        "펴서 중불에 앞뒤로 노릇하게 부친다. 튀김옷에는 얼음물을 쓴다."
+    ),
+    (
+        "밥과 한 그릇 요리: 쌀은 30분 불려 밥물을 손등까지 맞춘다. 덮밥은 고기와 채소를 볶아 간장 소스를 끼얹고, "
+        "김밥은 밥에 소금과 참기름으로 간해 단무지, 시금치, 달걀을 넣어 만다. 죽은 불린 쌀을 참기름에 볶다 물을 붓는다."
+    ),
+    (
+        "양념장 황금 비율: 간장 양념은 간장, 설탕, 다진 마늘, 참기름을 2:1:1:1로 섞는다. 고추장 양념에는 고춧가루와 "
+        "물엿을 더하고, 볶음 소스는 춘장이나 굴소스를 기름에 먼저 볶아 전분물로 농도를 맞춘다."
     ),
     (
         "Recipe: chop the onion and garlic, brown the meat in olive oil, add tomatoes and herbs and simmer "
@@ -158,6 +192,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "실손보험 청구 방법: 병원에서 영수증과 진료비 세부내역서를 받아 보험사 앱에 사진으로 올린다. 보장 "
         "한도와 자기부담금은 가입 시기에 따라 다르고, 갱신 때 보험료가 오른다."
+    ),
+    (
+        "보험 상품 고르기: 진단비와 입원비, 수술비 보장 금액, 면책 기간과 감액 기간을 확인한다. 갱신형은 처음 "
+        "보험료가 싸지만 나이가 들수록 오르고, 비갱신형은 납입 기간 동안 같다. 중복 보장은 실제 손해만큼만 나온다."
     ),
     (
         "Insurance explained: a policy's premium depends on age, cover and deductible. To make a claim, "
@@ -186,6 +224,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "감기 증상과 치료: 콧물, 기침, 인후통, 미열이 있으면 충분히 쉬고 물을 많이 마신다. 해열진통제는 "
         "정해진 용량만 먹고, 열이 사흘 넘게 가면 병원에 간다."
+    ),
+    (
+        "안과와 이비인후과 증상: 눈이 가렵고 붓거나 충혈되면 안과에 간다. 목이 붓고 침을 삼키기 아프거나 귀가 "
+        "아프면 이비인후과 진료를 받고, 따뜻한 물로 가글하며 푹 쉰다."
     ),
     (
         "Common illnesses: a cold, the flu, stomach bugs and headaches usually pass with rest and fluids. See "
