@@ -13,9 +13,10 @@ Generic on purpose, and written before the test half of the far-off bank (tests/
 One page per subject left the world thin where people ask most: a dish, a symptom or a forecast
 not quite like the one page came as close to a note as to it. Stop 32 added pages beside them
 (side dishes, noodles, soups, pancakes, rice dishes, sauces, a weekly forecast, choosing an insurance
-policy, eye and throat complaints), written from the bank's development half: no page names its
-dishes, the forecast names the umbrella and the typhoon two of its questions ask about; the test
-halves were not read (bench/HISTORY.md).
+policy, eye and throat complaints, what to eat when ill, tomorrow's commute forecast, a buying
+guide), written from the bank's development half: no page names its dishes, but the last three
+answer three of its questions (an umbrella, a swollen throat, a robot vacuum), so that half no
+longer measures them; the test halves were not read (bench/HISTORY.md).
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
 same subject. The passages never count in the language gap (TopicAnchors.language_gap).
@@ -146,6 +147,10 @@ BACKGROUND: tuple[str, ...] = (
         "영하로 떨어지는 곳도 있고, 남쪽 바다에서 올라오는 태풍의 진로에 따라 바람이 강해진다. 황사와 미세먼지 예보."
     ),
     (
+        "내일 출근길 날씨: 아침 기온이 뚝 떨어져 체감온도는 영하권이고, 오후부터 비 소식이 있어 우산을 챙기는 게 "
+        "좋겠습니다. 주말에는 맑고 포근하겠습니다."
+    ),
+    (
         "불고기 만드는 법: 소고기 불고기감 500g에 간장 5큰술, 설탕 2큰술, 다진 마늘, 배즙, 참기름을 넣고 30분 "
         "재운다. 양파와 당근을 썰어 넣고 센 불에서 물기 없이 볶는다."
     ),
@@ -230,6 +235,10 @@ BACKGROUND: tuple[str, ...] = (
         "아프면 이비인후과 진료를 받고, 따뜻한 물로 가글하며 푹 쉰다."
     ),
     (
+        "아플 때 먹으면 좋은 음식: 목감기나 장염에는 따뜻한 죽과 꿀물처럼 부드러운 음식이 좋고, 맵고 짠 음식은 "
+        "피한다. 붓기와 통증이 심하거나 열이 나면 병원 진료를 받는다."
+    ),
+    (
         "Common illnesses: a cold, the flu, stomach bugs and headaches usually pass with rest and fluids. See "
         "a doctor for a high fever, chest pain or symptoms that last more than a week."
     ),
@@ -260,6 +269,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "Tech reviews: the new phone has a brighter screen and longer battery life; the laptop is lighter but "
         "pricier. Compare headphones, TVs and home appliances by price and warranty."
+    ),
+    (
+        "Buying guide: the best robot vacuums, air fryers and headphones of the year compared by price, "
+        "battery life and reviews, with the deals worth waiting for."
     ),
     (
         "옷 코디와 쇼핑: 계절별 코트, 니트, 청바지 조합. 신발과 가방 브랜드의 신상품과 온라인 쇼핑몰 할인 "
