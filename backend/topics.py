@@ -16,7 +16,10 @@ not quite like the one page came as close to a note as to it. Stop 32 added page
 policy, eye and throat complaints, what to eat when ill, tomorrow's commute forecast, a buying
 guide), written from the bank's development half: no page names its dishes, but the last three
 answer three of its questions (an umbrella, a swollen throat, a robot vacuum), so that half no
-longer measures them; the test halves were not read (bench/HISTORY.md).
+longer measures them. A second development half then chose five more (grilling fish, an air
+fryer, stock, pensions, household tips; its questions name fish, frozen food, noodle soup, the
+national pension, static and fridge smells, which the pages name too). The test halves were not
+read (bench/HISTORY.md).
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
 same subject. The passages never count in the language gap (TopicAnchors.language_gap).
@@ -183,6 +186,18 @@ BACKGROUND: tuple[str, ...] = (
         "물엿을 더하고, 볶음 소스는 춘장이나 굴소스를 기름에 먼저 볶아 전분물로 농도를 맞춘다."
     ),
     (
+        "생선 굽기: 삼치나 갈치 같은 생선은 소금을 뿌려 10분 두었다가 물기를 닦고, 쌀뜨물이나 우유에 잠시 담그면 "
+        "비린내가 준다. 팬을 충분히 달군 뒤 껍질 쪽부터 굽고 자주 뒤집지 않는다."
+    ),
+    (
+        "에어프라이어 사용법: 냉동식품은 180도에서 10~15분 돌리고 중간에 한 번 뒤집는다. 감자튀김과 만두는 기름을 "
+        "살짝 뿌리면 바삭하고, 고기는 기름이 빠지게 종이 호일을 깐다."
+    ),
+    (
+        "육수 내기: 멸치와 다시마를 찬물에 넣고 끓기 시작하면 다시마를 건지고 10분 더 끓인다. 국수 국물은 국간장과 "
+        "소금으로 간하고, 사골 국물은 핏물을 뺀 뼈를 여러 시간 우린다."
+    ),
+    (
         "Recipe: chop the onion and garlic, brown the meat in olive oil, add tomatoes and herbs and simmer "
         "for 40 minutes. Serve with rice or noodles; it keeps three days in the fridge."
     ),
@@ -221,6 +236,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "부동산 시세: 아파트 매매가와 전세가, 월세 보증금은 지역과 평형에 따라 다르다. 청약은 무주택 기간과 "
         "통장 가입 기간으로 점수를 매긴다."
+    ),
+    (
+        "연금과 노후 준비: 국민연금은 가입 기간과 소득에 따라 받는 돈이 정해지고, 예상 수령액은 공단 홈페이지에서 "
+        "조회한다. 개인연금과 퇴직연금 계좌는 세액공제를 받고, 55세 이후 연금으로 나눠 받는다."
     ),
     (
         "Personal finance: build an emergency fund, pay off high-interest debt, then invest monthly in "
@@ -277,6 +296,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "옷 코디와 쇼핑: 계절별 코트, 니트, 청바지 조합. 신발과 가방 브랜드의 신상품과 온라인 쇼핑몰 할인 "
         "쿠폰, 반품과 교환 기간."
+    ),
+    (
+        "생활 꿀팁: 겨울철 정전기는 가습기로 습도를 높이고 섬유유연제를 쓰면 줄어든다. 냉장고 냄새는 베이킹소다나 "
+        "커피 찌꺼기를 넣어 두면 빠지고, 옷에 묻은 얼룩은 마르기 전에 찬물로 두드려 뺀다."
     ),
     (
         "프로야구와 축구 소식: 어제 경기 결과와 리그 순위, 선수 이적 소식. 국가대표팀은 다음 달 월드컵 예선을 "
