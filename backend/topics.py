@@ -16,9 +16,10 @@ not quite like the one page came as close to a note as to it. Stop 32 added page
 policy, eye and throat complaints, what to eat when ill, tomorrow's commute forecast, a buying
 guide), written from the bank's development half: no page names its dishes, but the last three
 answer three of its questions (an umbrella, a swollen throat, a robot vacuum), so that half no
-longer measures them. A second development half then chose five more (grilling fish, an air
-fryer, stock, pensions, household tips; its questions name fish, frozen food, noodle soup, the
-national pension, static and fridge smells, which the pages name too). The test halves were not
+longer measures them. A second development half then chose seven more (grilling fish, an air
+fryer, stock, pensions, household tips, fine dust, choosing a laptop; its questions name fish,
+frozen food, noodle soup, the national pension, static, fridge smells, masks and a student's
+laptop, which the pages name too). The test halves were not
 read (bench/HISTORY.md).
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
@@ -152,6 +153,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "내일 출근길 날씨: 아침 기온이 뚝 떨어져 체감온도는 영하권이고, 오후부터 비 소식이 있어 우산을 챙기는 게 "
         "좋겠습니다. 주말에는 맑고 포근하겠습니다."
+    ),
+    (
+        "미세먼지와 황사 대비: 농도가 나쁨 이상이면 외출을 줄이고 KF80 이상 보건용 마스크를 쓴다. 창문은 닫고 "
+        "공기청정기를 돌리며, 외출 뒤에는 손과 얼굴을 씻는다."
     ),
     (
         "불고기 만드는 법: 소고기 불고기감 500g에 간장 5큰술, 설탕 2큰술, 다진 마늘, 배즙, 참기름을 넣고 30분 "
@@ -292,6 +297,11 @@ BACKGROUND: tuple[str, ...] = (
     (
         "Buying guide: the best robot vacuums, air fryers and headphones of the year compared by price, "
         "battery life and reviews, with the deals worth waiting for."
+    ),
+    (
+        "Choosing a laptop: for school and office work look at weight, battery life and at least 16 GB of "
+        "memory; gaming and video editing need a dedicated graphics card. Student discounts and refurbished "
+        "models save money."
     ),
     (
         "옷 코디와 쇼핑: 계절별 코트, 니트, 청바지 조합. 신발과 가방 브랜드의 신상품과 온라인 쇼핑몰 할인 "
