@@ -19,8 +19,7 @@ answer three of its questions (an umbrella, a swollen throat, a robot vacuum), s
 longer measures them. A second development half then chose seven more (grilling fish, an air
 fryer, stock, pensions, household tips, fine dust, choosing a laptop; its questions name fish,
 frozen food, noodle soup, the national pension, static, fridge smells, masks and a student's
-laptop, which the pages name too). The test halves were not
-read (bench/HISTORY.md).
+laptop, which the pages name too). The test halves were not read (bench/HISTORY.md).
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
 same subject. The passages never count in the language gap (TopicAnchors.language_gap).
