@@ -105,9 +105,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "bench"
 SEED_NOTE = ROOT / "corpus" / "docker-vm-kubernetes.md"
 FAR_OFF = ROOT / "tests" / "data" / "far_off.json"  # asked against every vault: kinds bank-dev, bank-dev2, ...
-# dev and dev2 (written at stop 32) may choose; test and test2 (written at stop 31) are frozen
-BANK_HALVES = ("dev", "dev2", "test", "test2")
-CHOOSING_HALVES = ("dev", "dev2")
+BANK_HALVES = ("dev", "dev2", "test", "test2")  # in far_off.json's order; dev2 and test2 came later (stops 32, 31)
+CHOOSING_HALVES = ("dev", "dev2")  # may choose; the other halves are frozen
 FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
 # the sets that may choose a constant: --misses lists their questions, never a frozen set's
 CHOOSING_SETS = (
@@ -446,8 +445,12 @@ def report(sets: dict[str, list[Row]], model: ConfidenceModel) -> None:
 
 def report_far_off(sets: dict[str, list[Row]], model: ConfidenceModel, listed: bool) -> None:
     """The far-off bank (tests/data/far_off.json) asked against every vault: how many are answered.
-    With `listed`, the development half's answered questions of the choosing sets, never the test half's."""
-    print("far-off bank answered (a mistake), per vault: dev | dev2 (both may choose) | test | test2 (both frozen)")
+    With `listed`, the development halves' answered questions of the choosing sets, never a frozen half's."""
+    frozen = [half for half in BANK_HALVES if half not in CHOOSING_HALVES]
+    print(
+        f"far-off bank answered (a mistake), per vault: {' | '.join(CHOOSING_HALVES)} (may choose) | "
+        f"{' | '.join(frozen)} (frozen)"
+    )
     totals: dict[tuple[bool, str], list[int]] = {}
     for name, rows in sets.items():
         if name.startswith("docker-") or not any(r.kind.startswith("bank") for r in rows):
@@ -465,10 +468,10 @@ def report_far_off(sets: dict[str, list[Row]], model: ConfidenceModel, listed: b
         cells = [totals.get((choosing, half), [0, 0]) for half in BANK_HALVES]
         print(f"  {label:<18} {' | '.join(f'{w:>3}/{n}' for w, n in cells)}")
     if listed:
-        choosing = {f"bank-{half}" for half in CHOOSING_HALVES}
+        development = {f"bank-{half}" for half in CHOOSING_HALVES}
         for name in CHOOSING_SETS:
             for r in sets.get(name, ()):
-                if r.kind in choosing and model.confidence(r.evidence) >= model.threshold:
+                if r.kind in development and model.confidence(r.evidence) >= model.threshold:
                     print(f"  answered {name:<18} conf={model.confidence(r.evidence):.2f} {r.question}")
 
 
