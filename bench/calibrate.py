@@ -61,6 +61,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 regex cheat sheet, an English note on learning to knit; written before stop 31's changes (reported only)
   vault-pilgrim tests/data/vaults/pilgrim: bathroom mould, a team study group, Prometheus/Grafana
                 alerts, an English note on brewing kombucha; written before stop 32's changes (reported only)
+  vault-voyager tests/data/vaults/voyager: driving lessons, a phishing-mail procedure, Elasticsearch's
+                nori analyzer, an English beekeeping note; written before stop 33's changes (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   far-off bank  tests/data/far_off.json: 170 far-off questions asked of every vault (weather,
                 recipes, insurance ...): its dev half (50) and dev2 (40, written at stop 32 once
@@ -138,6 +140,7 @@ VAULTS = (
     "roamer",
     "nomad",
     "pilgrim",
+    "voyager",
 )
 KORQUAD_SEEDS = (13, 7, 21, 42)
 # --spread: how the judge's choice of seed moves KorQuAD's numbers. First run at stop 30; the first
