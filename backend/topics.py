@@ -19,7 +19,12 @@ answer three of its questions (an umbrella, a swollen throat, a robot vacuum), s
 longer measures them. A second development half then chose seven more (grilling fish, an air
 fryer, stock, pensions, household tips, fine dust, choosing a laptop; its questions name fish,
 frozen food, noodle soup, the national pension, static, fridge smells, masks and a student's
-laptop, which the pages name too). The test halves were not read (bench/HISTORY.md).
+laptop, which the pages name too). A third development half chose nine more at stop 33 (laundry,
+a lost parcel, braised side dishes, what goes in a microwave, treatments health insurance does not
+pay for, what a flight allows on board, dementia's first signs, antibiotics, golf and tennis
+lessons; each answers one of its questions, so that half no longer measures them; a page on civil
+documents lowered a KorQuAD answer's confidence under the threshold and was left out). The test
+halves were not read (bench/HISTORY.md).
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
 same subject. The passages never count in the language gap (TopicAnchors.language_gap).
@@ -190,12 +195,21 @@ BACKGROUND: tuple[str, ...] = (
         "물엿을 더하고, 볶음 소스는 춘장이나 굴소스를 기름에 먼저 볶아 전분물로 농도를 맞춘다."
     ),
     (
+        "조림 반찬: 감자조림, 두부조림, 연근조림은 간장, 물, 설탕을 넣고 중불에서 국물이 자작해질 때까지 졸인다. "
+        "단맛은 설탕이나 올리고당으로 맞추고 마지막에 물엿을 넣으면 윤기가 난다. 깨를 뿌려 낸다."
+    ),
+    (
         "생선 굽기: 삼치나 갈치 같은 생선은 소금을 뿌려 10분 두었다가 물기를 닦고, 쌀뜨물이나 우유에 잠시 담그면 "
         "비린내가 준다. 팬을 충분히 달군 뒤 껍질 쪽부터 굽고 자주 뒤집지 않는다."
     ),
     (
         "에어프라이어 사용법: 냉동식품은 180도에서 10~15분 돌리고 중간에 한 번 뒤집는다. 감자튀김과 만두는 기름을 "
         "살짝 뿌리면 바삭하고, 고기는 기름이 빠지게 종이 호일을 깐다."
+    ),
+    (
+        "주방 가전 안전: 전자레인지에는 금속 그릇, 은박지, 뚜껑을 닫은 용기를 넣지 않고 내열 유리나 전자레인지용 "
+        "표시가 있는 용기를 쓴다. 인덕션에는 바닥이 자석에 붙는 냄비를 쓰고, 밥솥과 전기포트는 물때를 구연산으로 "
+        "닦는다."
     ),
     (
         "육수 내기: 멸치와 다시마를 찬물에 넣고 끓기 시작하면 다시마를 건지고 10분 더 끓인다. 국수 국물은 국간장과 "
@@ -254,8 +268,16 @@ BACKGROUND: tuple[str, ...] = (
         "정해진 용량만 먹고, 열이 사흘 넘게 가면 병원에 간다."
     ),
     (
+        "약 복용 상식: 항생제는 세균 감염에만 듣고 감기 같은 바이러스에는 효과가 없다. 처방받은 항생제는 좋아져도 "
+        "정해진 기간 끝까지 먹는다. 진통제와 감기약을 함께 먹을 때는 같은 성분이 겹치지 않는지 약사에게 묻는다."
+    ),
+    (
         "안과와 이비인후과 증상: 눈이 가렵고 붓거나 충혈되면 안과에 간다. 목이 붓고 침을 삼키기 아프거나 귀가 "
         "아프면 이비인후과 진료를 받고, 따뜻한 물로 가글하며 푹 쉰다."
+    ),
+    (
+        "시술과 병원비: 라식과 라섹, 임플란트, 도수치료 같은 비급여 진료는 건강보험이 안 돼서 병원마다 가격이 "
+        "다르다. 상담 때 검사비와 사후 관리가 포함되는지 묻고, 심사평가원에서 비급여 진료비를 비교해 본다."
     ),
     (
         "아플 때 먹으면 좋은 음식: 목감기나 장염에는 따뜻한 죽과 꿀물처럼 부드러운 음식이 좋고, 맵고 짠 음식은 "
@@ -268,6 +290,11 @@ BACKGROUND: tuple[str, ...] = (
     (
         "혈압과 혈당 관리: 건강검진 결과에서 수축기 혈압 140 이상, 공복혈당 126 이상이면 내과 진료를 받는다. "
         "짜게 먹지 않고 꾸준히 걷는 것이 도움이 된다."
+    ),
+    (
+        "어르신 건강과 치매: 최근 일을 자주 잊고 같은 말을 되풀이하거나 길을 잃는 것이 치매 초기 증상일 수 있다. "
+        "보건소의 치매안심센터에서 무료로 선별 검사를 받는다. 낙상 예방과 꾸준한 걷기, 사람들과의 만남이 도움이 "
+        "된다."
     ),
     (
         "스트레스와 불면증: 잠들기 전 휴대폰을 멀리하고 같은 시간에 일어난다. 우울감이 2주 넘게 이어지면 "
@@ -307,8 +334,18 @@ BACKGROUND: tuple[str, ...] = (
         "쿠폰, 반품과 교환 기간."
     ),
     (
+        "택배와 온라인 주문: 배송 조회에 배달 완료로 나오는데 물건이 없으면 택배 기사와 고객센터에 먼저 묻고, "
+        "분실이나 파손은 사진을 찍어 판매자에게 교환이나 환불을 요청한다. 단순 변심 반품은 받은 날부터 7일 안에 "
+        "신청한다."
+    ),
+    (
         "생활 꿀팁: 겨울철 정전기는 가습기로 습도를 높이고 섬유유연제를 쓰면 줄어든다. 냉장고 냄새는 베이킹소다나 "
         "커피 찌꺼기를 넣어 두면 빠지고, 옷에 묻은 얼룩은 마르기 전에 찬물로 두드려 뺀다."
+    ),
+    (
+        "빨래와 옷 관리: 세탁 라벨을 먼저 확인한다. 패딩은 중성세제를 풀어 울 코스로 빨고 탈수는 약하게 한 뒤 "
+        "건조기에서 테니스공과 함께 돌리거나 말린 뒤 두드려 부풀린다. 니트는 손세탁해 뉘어서 말리고, 흰 옷은 따로 "
+        "빤다."
     ),
     (
         "프로야구와 축구 소식: 어제 경기 결과와 리그 순위, 선수 이적 소식. 국가대표팀은 다음 달 월드컵 예선을 "
@@ -317,6 +354,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "Sports results: the home side won 2-1 with a late goal; the league table, transfer news, the tennis "
         "and golf tournaments and the next Olympic Games schedule."
+    ),
+    (
+        "골프와 테니스 배우기: 처음에는 레슨을 주 2회씩 10회쯤 받아 자세를 잡고, 장비는 빌리거나 중고로 시작한다. "
+        "골프는 연습장에서 7번 아이언부터, 테니스는 포핸드 스트로크부터 배운다. 레슨비는 강사와 시설에 따라 다르다."
     ),
     (
         "이번 주 개봉 영화와 드라마: 줄거리, 출연 배우, 평점. OTT 요금제 비교와 새로 공개된 시리즈. 아이돌 "
@@ -357,6 +398,11 @@ BACKGROUND: tuple[str, ...] = (
     "Family and relationships: dating advice, parenting tips, planning a wedding, gifts for birthdays and holidays.",
     "종교와 철학: 불교와 기독교의 가르침, 명상하는 법, 삶의 의미에 대한 철학자들의 생각.",
     "해외여행 준비: 여권과 비자, 항공권과 호텔 예약, 환전과 여행자 보험, 유명 관광지와 현지 맛집.",
+    (
+        "비행기 탑승 규정: 기내 수하물은 항공사마다 7~10kg 한 개, 액체는 100ml 이하 용기를 투명 지퍼백에 담는다. "
+        "위탁 수하물은 보통 23kg까지이고 보조배터리와 라이터는 기내에만 가지고 탄다. 국제선은 출발 2시간 전에 "
+        "공항에 도착한다."
+    ),
     "국내 여행: 부산, 강릉, 경주, 여수 여행 코스와 숙소, 가볼 만한 곳과 맛집.",
     (
         "Travel guide: the top sights, where to stay, how to get around, local food to try and the best time "
