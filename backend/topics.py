@@ -23,8 +23,9 @@ laptop, which the pages name too). A third development half chose nine more at s
 a lost parcel, braised side dishes, what goes in a microwave, treatments health insurance does not
 pay for, what a flight allows on board, dementia's first signs, antibiotics, golf and tennis
 lessons; each answers one of its questions, so that half no longer measures them; a page on civil
-documents lowered a KorQuAD answer's confidence under the threshold and was left out). The test
-halves were not read (bench/HISTORY.md).
+documents lowered a KorQuAD answer's confidence under the threshold and was left out), then two on
+the seasons and the sky (cherry blossoms, autumn leaves, sunset times). The test halves were not
+read (bench/HISTORY.md).
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
 same subject. The passages never count in the language gap (TopicAnchors.language_gap).
@@ -151,6 +152,10 @@ BACKGROUND: tuple[str, ...] = (
         "°C, lows of 6 °C, gusty winds near the coast and a chance of snow over the hills at the weekend."
     ),
     (
+        "Sunrise and sunset: in midsummer the sun sets after 8 pm and in December before 5 pm; daylight saving time "
+        "moves the clocks an hour. The sky calendar lists full moons, eclipses and meteor showers."
+    ),
+    (
         "주간 날씨 전망: 주 후반에 장맛비가 이어지고 강수 확률은 70%로 외출할 때 우산이 필요하다. 밤사이 기온이 "
         "영하로 떨어지는 곳도 있고, 남쪽 바다에서 올라오는 태풍의 진로에 따라 바람이 강해진다. 황사와 미세먼지 예보."
     ),
@@ -161,6 +166,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "미세먼지와 황사 대비: 농도가 나쁨 이상이면 외출을 줄이고 KF80 이상 보건용 마스크를 쓴다. 창문은 닫고 "
         "공기청정기를 돌리며, 외출 뒤에는 손과 얼굴을 씻는다."
+    ),
+    (
+        "계절 소식: 벚꽃은 3월 말 제주에서 피기 시작해 4월 초에 서울까지 올라오고, 단풍은 10월 중순 설악산부터 "
+        "물든다. 해가 지는 시각은 여름에 저녁 7시 반을 넘고 겨울에는 5시 반쯤이다."
     ),
     (
         "불고기 만드는 법: 소고기 불고기감 500g에 간장 5큰술, 설탕 2큰술, 다진 마늘, 배즙, 참기름을 넣고 30분 "
