@@ -24,11 +24,14 @@ a lost parcel, braised side dishes, what goes in a microwave, treatments health 
 pay for, what a flight allows on board, dementia's first signs, antibiotics, golf and tennis
 lessons; each answers one of its questions, so that half no longer measures them; a page on civil
 documents lowered a KorQuAD answer's confidence under the threshold and was left out), then two on
-the seasons and the sky (cherry blossoms, autumn leaves, sunset times). The test halves were not
-read (bench/HISTORY.md).
+the seasons and the sky (cherry blossoms, autumn leaves, sunset times), and two chosen on the first
+two halves' questions still answered on most development vaults (a pork-bone soup and glass
+noodles; an English page on stains). The test halves were not read (bench/HISTORY.md).
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
-same subject. The passages never count in the language gap (TopicAnchors.language_gap).
+same subject; the one exception, golf and tennis lessons, moved no answer of the vaults' notes on
+lessons (skiing, swimming), and a page on back and knee pain, beside notes on running and physio,
+was left out. The passages never count in the language gap (TopicAnchors.language_gap).
 """
 
 TOPICS: tuple[str, ...] = (
@@ -190,6 +193,10 @@ BACKGROUND: tuple[str, ...] = (
     (
         "국과 탕 끓이기: 고기는 참기름에 먼저 볶다가 물을 붓고 푹 끓인다. 뼈는 찬물에 담가 핏물을 빼고 몇 시간 "
         "고아 뽀얀 국물을 낸다. 간은 국간장과 소금으로 하고 마지막에 대파를 넣는다."
+    ),
+    (
+        "국밥과 잔치 음식: 순댓국과 돼지국밥은 돼지 뼈 육수에 순대와 머릿고기를 넣고 새우젓과 들깨가루로 간한다. "
+        "잡채는 당면을 삶아 시금치, 당근, 버섯, 고기를 따로 볶은 뒤 간장, 설탕, 참기름으로 버무린다."
     ),
     (
         "부침개와 튀김: 부침가루에 찬물을 섞어 묽게 반죽하고 채소나 해물을 넣는다. 팬에 기름을 넉넉히 두르고 얇게 "
@@ -355,6 +362,10 @@ BACKGROUND: tuple[str, ...] = (
         "빨래와 옷 관리: 세탁 라벨을 먼저 확인한다. 패딩은 중성세제를 풀어 울 코스로 빨고 탈수는 약하게 한 뒤 "
         "건조기에서 테니스공과 함께 돌리거나 말린 뒤 두드려 부풀린다. 니트는 손세탁해 뉘어서 말리고, 흰 옷은 따로 "
         "빤다."
+    ),
+    (
+        "Stain removal: blot red wine or coffee on a carpet with cold water and a drop of dish soap, never rub; "
+        "baking soda lifts grease and smells, and a paste of vinegar and baking soda cleans an oven."
     ),
     (
         "프로야구와 축구 소식: 어제 경기 결과와 리그 순위, 선수 이적 소식. 국가대표팀은 다음 달 월드컵 예선을 "
