@@ -377,7 +377,13 @@ class LoanwordIndex:
         if _HANGUL_WORD.match(term):
             key = hangul_key(term)
             found = {t for t, form, stops in self._latin.get(key, ()) if _plausible(key, term, form, stops)}
-            found.update(spelling for spelling in romanizations(term) if spelling in self._terms)
+            # romanised, also as an English plural: 토마토 tomatoes (Sino-looking, so keyed by no skeleton)
+            found.update(
+                form
+                for spelling in romanizations(term)
+                for form in (spelling, spelling + "s", spelling + "es")
+                if form in self._terms
+            )
             if not found and looks_borrowed(term):  # a name Korean shortens: 포스트그레스 postgresql
                 beats = hangul_beats(term)  # the letters cut carry no vowel (sql): 템플릿 is no temperature
                 found = {

@@ -116,6 +116,10 @@ _OTHER_ENDINGS = tuple(
 )
 
 
+# the nouns in -f or -fe whose plural is in -ves (roofs, chefs, beliefs and cafes are regular)
+_VES_PLURALS = frozenset("leaf loaf half shelf wolf thief calf elf scarf hoof sheaf knife wife life".split())
+
+
 def _spelled_both_ways(word: str) -> list[str]:
     """The word and its other spelling, American or British (gray, grey; color, colour)."""
     if other := _BRITISH.get(word) or _AMERICAN.get(word):
@@ -134,6 +138,8 @@ def english_forms(word: str) -> tuple[str, ...]:
             forms += [spelled + "d", spelled[:-1] + "ing"]
         if spelled.endswith("y") and len(spelled) > 3:
             forms += [spelled[:-1] + "ies", spelled[:-1] + "ied"]
+        if spelled in _VES_PLURALS:  # leaf → leaves, knife → knives (never safe → saves)
+            forms.append(spelled.removesuffix("e")[:-1] + "ves")
     return tuple(forms)
 
 
@@ -141,9 +147,11 @@ def english_lemmas(word: str) -> tuple[str, ...]:
     """The senses a plural English word may come from (socks → sock), in either spelling (colours →
     color): the other endings of english_forms also make other words (meeting is no form of meet here)."""
     lemmas = [word]
-    for ending, back in (("ies", "y"), ("es", ""), ("s", "")):
+    for ending, back in (("ies", "y"), ("ves", "f"), ("ves", "fe"), ("es", ""), ("s", "")):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
-            lemmas.append(word[: -len(ending)] + back)
+            lemma = word[: -len(ending)] + back
+            if ending != "ves" or lemma in _VES_PLURALS:
+                lemmas.append(lemma)
     return tuple(dict.fromkeys(spelled for lemma in lemmas for spelled in _spelled_both_ways(lemma)))
 
 

@@ -108,7 +108,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "bench"
 SEED_NOTE = ROOT / "corpus" / "docker-vm-kubernetes.md"
 FAR_OFF = ROOT / "tests" / "data" / "far_off.json"  # asked against every vault: kinds bank-dev, bank-dev2, ...
-BANK_HALVES = ("dev", "dev2", "dev3", "test", "test2")  # in far_off.json's order; test2, dev2, dev3 came later (stops 31-33)
+BANK_HALVES = ("dev", "dev2", "dev3", "test", "test2")  # far_off.json's order; test2, dev2, dev3 came at stops 31-33
 CHOOSING_HALVES = ("dev", "dev2", "dev3")  # may choose; the other halves are frozen
 FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
 # the sets that may choose a constant: --misses lists their questions, never a frozen set's

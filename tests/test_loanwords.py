@@ -98,6 +98,9 @@ def test_a_name_in_hangul_finds_its_romanized_spelling_in_an_english_note():
     assert index.spellings("교토") == ("kyoto",)  # 교토 looks Sino-Korean: no loanword skeleton finds it
     assert index.spellings("서울") == ("seoul",) and index.spellings("리베이스") == ("rebase",)
     assert index.spellings("부산") == ()  # the notes write no busan
+    # a romanised spelling is found in the plural too: 토마토 looks Sino-Korean, tomatoes has no -s singular
+    assert LoanwordIndex(["tomatoes", "pianos"]).spellings("토마토") == ("tomatoes",)
+    assert LoanwordIndex(["tomatoes", "pianos"]).spellings("피아노") == ("pianos",)
 
 
 def test_a_verb_stem_or_adverb_in_the_notes_is_no_spelling_of_a_latin_word():

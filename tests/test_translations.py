@@ -86,6 +86,10 @@ def test_english_forms_and_lemmas_are_inverse_for_plurals():
     assert {"socks", "boxes", "berries"} <= {*english_forms("sock"), *english_forms("box"), *english_forms("berry")}
     assert "sock" in english_lemmas("socks") and "berry" in english_lemmas("berries")
     assert english_lemmas("meeting") == ("meeting",)
+    # -f and -fe plurals in -ves: 잎 (leaf) finds a note's "leaves", 칼 (knife) its "knives"
+    assert "leaves" in english_forms("leaf") and "knives" in english_forms("knife")
+    assert "leaf" in english_lemmas("leaves") and "knife" in english_lemmas("knives")
+    assert translations("잎", {"leaves"}) == ("leaves",)
 
 
 def best_keyword_passage(library, question: str):
