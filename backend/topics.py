@@ -9,24 +9,14 @@ BACKGROUND holds the same world as passages: what a page answering a question ab
 (a forecast, a recipe, how to claim on an insurance policy). e5 was trained to bring a question
 near its answer, so a question about a dish no topic line names ("잡채 만드는 법 알려줘") comes close
 to a recipe, where it came barely closer to the recipe line than to a note on database backups.
-Generic on purpose, and written before the test half of the far-off bank (tests/data/far_off.json).
-One page per subject left the world thin where people ask most: a dish, a symptom or a forecast
-not quite like the one page came as close to a note as to it. Stop 32 added pages beside them
-(side dishes, noodles, soups, pancakes, rice dishes, sauces, a weekly forecast, choosing an insurance
-policy, eye and throat complaints, what to eat when ill, tomorrow's commute forecast, a buying
-guide), written from the bank's development half: no page names its dishes, but the last three
-answer three of its questions (an umbrella, a swollen throat, a robot vacuum), so that half no
-longer measures them. A second development half then chose seven more (grilling fish, an air
-fryer, stock, pensions, household tips, fine dust, choosing a laptop; its questions name fish,
-frozen food, noodle soup, the national pension, static, fridge smells, masks and a student's
-laptop, which the pages name too). A third development half chose nine more at stop 33 (laundry,
-a lost parcel, braised side dishes, what goes in a microwave, treatments health insurance does not
-pay for, what a flight allows on board, dementia's first signs, antibiotics, golf and tennis
-lessons; each answers one of its questions, so that half no longer measures them; a page on civil
-documents lowered a KorQuAD answer's confidence under the threshold and was left out), then two on
-the seasons and the sky (cherry blossoms, autumn leaves, sunset times), and two chosen on the first
-two halves' questions still answered on most development vaults (a pork-bone soup and glass
-noodles; an English page on stains). The test halves were not read (bench/HISTORY.md).
+Generic on purpose. One page per subject left the world thin where people ask most (a dish, a
+symptom or a forecast not quite like the one page came as close to a note as to it), so pages were
+added beside it, each chosen on a development half of the far-off bank (tests/data/far_off.json):
+many answer one of that half's questions outright, so the half no longer measures them, while the
+test halves, never used to choose, do. Which half chose which page, and the pages left out because they
+refused an answerable question or moved only the questions they were written from, is in
+bench/HISTORY.md (stops 29, 32, 33).
+
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
 same subject; the one exception, golf and tennis lessons, moved no answer of the vaults' notes on
