@@ -26,6 +26,9 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev5    tests/data/vaults/dev5: a quit-smoking log, release-note rules, a Celery task-queue
                 note, an English raised-bed garden note asked in Korean; written at stop 32 after
                 vault-pilgrim's first run, to choose what that run prompted                  (chooses)
+  vault-dev6    tests/data/vaults/dev6: an English sailing note asked in Korean, a VPN guide asked with
+                compounds spaced otherwise, a used-laptop purchase, a workshop plan; written at stop 33
+                after vault-voyager's first run                                            (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
                 questions of both about them                                             (chooses)
   vault-dev+code  vault-dev's notes and a Korean note of long code blocks (generated), with
@@ -114,7 +117,7 @@ FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
 # the sets that may choose a constant: --misses lists their questions, never a frozen set's
 CHOOSING_SETS = (
     "vault-dev", "vault-crossdev", "vault-dev2", "vault-docker", "vault-crossdev2", "vault-dev+english",
-    "vault-dev+code", "devset", "vault-dev3", "vault-dev4", "vault-dev5",
+    "vault-dev+code", "devset", "vault-dev3", "vault-dev4", "vault-dev5", "vault-dev6",
 )  # fmt: skip
 VAULTS = (
     "dev",
@@ -125,6 +128,7 @@ VAULTS = (
     "dev3",
     "dev4",
     "dev5",
+    "dev6",
     "test",
     "everyday",
     "mixed",
