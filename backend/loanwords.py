@@ -10,7 +10,8 @@ vowel English may be heard as (파드 is pod, not food), a word-initial vowel on
 neither (도커 is not outage), and stops voiced alike (English writes p t k as ㅍ ㅌ ㅋ and b d g as
 ㅂ ㄷ ㄱ: cat is 캣, never 가이드 or 카드); an English final -y ends in ㅣ (베리 is very, 벌레 is not), and
 ㅡ before a final ㅅ is native (버릇 is no vault). A plural is also found by its singular (시크릿 secrets),
-and a long name by the start Korean keeps of it (포스트그레스 postgresql).
+and a long name by the start Korean keeps of it (포스트그레스 postgresql). An acronym spelled out letter
+by letter (브이피엔, 에이피아이, 디비) is read as its letters (vpn, api, db), and back.
 A Hangul word is a noun: a verb stem such as 끓이 or 깔리 only looks borrowed (*chili* is neither).
 Measured on KorQuAD questions (bench/calibrate.py prints the effect on retrieval and decisions).
 """
@@ -343,6 +344,49 @@ def romanizations(word: str) -> set[str]:
     return {s for s in spellings if _RR_WORD.match(s)}
 
 
+# English letters as Korean says them: an acronym spelled out (VPN 브이피엔, API 에이피아이, DB 디비)
+_LETTER_NAMES = {
+    "에이": "a", "비": "b", "씨": "c", "시": "c", "디": "d", "이": "e", "에프": "f", "지": "g", "쥐": "g",
+    "에이치": "h", "에치": "h", "아이": "i", "제이": "j", "케이": "k", "엘": "l", "엠": "m", "엔": "n", "오": "o",
+    "피": "p", "큐": "q", "알": "r", "아르": "r", "에스": "s", "티": "t", "유": "u", "브이": "v", "더블유": "w",
+    "엑스": "x", "와이": "y", "제트": "z", "지이": "z",
+}  # fmt: skip
+_SAID_AS = defaultdict(list)
+for _name, _letter in _LETTER_NAMES.items():
+    _SAID_AS[_letter].append(_name)
+MAX_ACRONYM = 6  # letters
+
+
+def acronyms(word: str) -> set[str]:
+    """The acronyms of two to MAX_ACRONYM letters a Hangul word spells out letter by letter:
+    브이피엔 -> vpn, 에이피아이 -> api (and 에이피아이 read otherwise, if it can be)."""
+    if not word or len(word) > 3 * MAX_ACRONYM:
+        return set()
+    readings: dict[int, set[str]] = {0: {""}}
+    for end in range(1, len(word) + 1):
+        found = {
+            start_reading + _LETTER_NAMES[word[start:end]]
+            for start in range(max(0, end - 3), end)
+            if word[start:end] in _LETTER_NAMES
+            for start_reading in readings.get(start, ())
+            if len(start_reading) < MAX_ACRONYM
+        }
+        if found:
+            readings[end] = found
+    return {r for r in readings.get(len(word), ()) if len(r) >= 2}
+
+
+def spelled_out(acronym: str) -> set[str]:
+    """The Hangul a Latin acronym of two to MAX_ACRONYM letters is said as: vpn -> 브이피엔 (the inverse
+    of acronyms)."""
+    if not 2 <= len(acronym) <= MAX_ACRONYM or not acronym.isalpha() or not acronym.isascii():
+        return set()
+    spellings = {""}
+    for letter in acronym:
+        spellings = {s + name for s in spellings for name in _SAID_AS.get(letter, ())}
+    return spellings
+
+
 def singular(word: str) -> str | None:
     """The singular of an English plural in -s (secrets, pods), None for other words (class, status)."""
     if len(word) >= 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -384,6 +428,7 @@ class LoanwordIndex:
                 for form in (spelling, spelling + "s", spelling + "es")
                 if form in self._terms
             )
+            found.update(a for a in acronyms(term) if a in self._terms)  # an acronym spelled out: 브이피엔 vpn
             if not found and looks_borrowed(term):  # a name Korean shortens: 포스트그레스 postgresql
                 beats = hangul_beats(term)  # the letters cut carry no vowel (sql): 템플릿 is no temperature
                 found = {
@@ -402,5 +447,8 @@ class LoanwordIndex:
                 if _plausible(key, t, form, stops)
             }
             found.update(reading for reading in korean_readings(term) if reading in self._terms)
+            found.update(said for said in spelled_out(term) if said in self._terms)
             return tuple(sorted(found))
+        if len(term) == 2 and term.isascii() and term.isalpha():  # db, vm, ui: too short for a skeleton
+            return tuple(sorted(said for said in spelled_out(term) if said in self._terms))
         return ()

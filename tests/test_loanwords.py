@@ -3,7 +3,16 @@
 import pytest
 
 from backend.keywords import KoreanAnalyzer
-from backend.loanwords import LoanwordIndex, hangul_key, korean_readings, latin_keys, looks_borrowed, romanizations
+from backend.loanwords import (
+    LoanwordIndex,
+    acronyms,
+    hangul_key,
+    korean_readings,
+    latin_keys,
+    looks_borrowed,
+    romanizations,
+    spelled_out,
+)
 
 PAIRS = [
     ("리베이스", "rebase"), ("푸시", "push"), ("커밋", "commit"), ("브랜치", "branch"), ("머지", "merge"),
@@ -111,3 +120,14 @@ def test_a_verb_stem_or_adverb_in_the_notes_is_no_spelling_of_a_latin_word():
     assert index.spellings("chili") == ()  # 끓여 and 깔려 in a kimchi note are not chili
     assert index.spellings("cache") == ("캐시",)
     assert LoanwordIndex(["끓이", "깔리"]).spellings("chili")  # what the stems looked like before
+
+
+def test_an_acronym_spelled_out_in_hangul_finds_the_notes_letters_and_back():
+    assert acronyms("브이피엔") == {"vpn"} and acronyms("에스에스에이치") == {"ssh"} and acronyms("디비") == {"db"}
+    assert acronyms("아이") == set() and acronyms("리눅스") == set()  # one letter; not letters at all
+    assert "브이피엔" in spelled_out("vpn") and spelled_out("kubernetes") == set() and spelled_out("v") == set()
+    index = LoanwordIndex(["vpn", "db", "client"])
+    assert index.spellings("브이피엔") == ("vpn",) and index.spellings("디비") == ("db",)
+    assert index.spellings("에이피아이") == ()  # the notes write no api
+    assert LoanwordIndex(["브이피엔", "디비"]).spellings("vpn") == ("브이피엔",)
+    assert LoanwordIndex(["브이피엔", "디비"]).spellings("db") == ("디비",)
