@@ -349,11 +349,11 @@ _LETTER_NAMES = {
     "에이": "a", "비": "b", "씨": "c", "시": "c", "디": "d", "이": "e", "에프": "f", "지": "g", "쥐": "g",
     "에이치": "h", "에치": "h", "아이": "i", "제이": "j", "케이": "k", "엘": "l", "엠": "m", "엔": "n", "오": "o",
     "피": "p", "큐": "q", "알": "r", "아르": "r", "에스": "s", "티": "t", "유": "u", "브이": "v", "더블유": "w",
-    "엑스": "x", "와이": "y", "제트": "z", "지이": "z",
+    "엑스": "x", "와이": "y", "제트": "z",
 }  # fmt: skip
-_SAID_AS = defaultdict(list)
-for _name, _letter in _LETTER_NAMES.items():
-    _SAID_AS[_letter].append(_name)
+_SAID_AS = {
+    letter: [name for name, said in _LETTER_NAMES.items() if said == letter] for letter in "abcdefghijklmnopqrstuvwxyz"
+}
 MAX_ACRONYM = 6  # letters
 
 
@@ -383,7 +383,7 @@ def spelled_out(acronym: str) -> set[str]:
         return set()
     spellings = {""}
     for letter in acronym:
-        spellings = {s + name for s in spellings for name in _SAID_AS.get(letter, ())}
+        spellings = {s + name for s in spellings for name in _SAID_AS[letter]}
     return spellings
 
 
