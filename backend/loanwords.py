@@ -355,6 +355,7 @@ _SAID_AS = {
     letter: [name for name, said in _LETTER_NAMES.items() if said == letter] for letter in "abcdefghijklmnopqrstuvwxyz"
 }
 MAX_ACRONYM = 6  # letters
+_ACRONYM = re.compile(rf"^[a-z]{{2,{MAX_ACRONYM}}}$")  # what spelled_out reads: a query's terms are lower case
 
 
 def acronyms(word: str) -> set[str]:
@@ -379,7 +380,7 @@ def acronyms(word: str) -> set[str]:
 def spelled_out(acronym: str) -> set[str]:
     """The Hangul a Latin acronym of two to MAX_ACRONYM letters is said as: vpn -> 브이피엔 (the inverse
     of acronyms)."""
-    if not 2 <= len(acronym) <= MAX_ACRONYM or not acronym.isalpha() or not acronym.isascii():
+    if not _ACRONYM.match(acronym):
         return set()
     spellings = {""}
     for letter in acronym:
@@ -437,6 +438,7 @@ class LoanwordIndex:
                     if latin_beats(form) == beats and _first_vowel_agrees(term, form) and _stops_agree(term, stops)
                 }
             return tuple(sorted(found))
+        found = set()
         if _LATIN_WORD.match(term):
             forms = filter(None, (term, singular(term)))
             found = {
@@ -447,8 +449,6 @@ class LoanwordIndex:
                 if _plausible(key, t, form, stops)
             }
             found.update(reading for reading in korean_readings(term) if reading in self._terms)
-            found.update(said for said in spelled_out(term) if said in self._terms)
-            return tuple(sorted(found))
-        if len(term) == 2 and term.isascii() and term.isalpha():  # db, vm, ui: too short for a skeleton
-            return tuple(sorted(said for said in spelled_out(term) if said in self._terms))
-        return ()
+        # an acronym said letter by letter: vpn 브이피엔, and db or vm, too short for a skeleton
+        found.update(said for said in spelled_out(term) if said in self._terms)
+        return tuple(sorted(found))
