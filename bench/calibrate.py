@@ -66,6 +66,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 alerts, an English note on brewing kombucha; written before stop 32's changes (reported only)
   vault-voyager tests/data/vaults/voyager: driving lessons, a phishing-mail procedure, Elasticsearch's
                 nori analyzer, an English beekeeping note; written before stop 33's changes (reported only)
+  vault-trekker tests/data/vaults/trekker: calligraphy practice, a stock-count procedure, SQLite's WAL
+                mode and backups, an English chair restoration; written before stop 34's changes (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   far-off bank  tests/data/far_off.json: 250 far-off questions asked of every vault (weather,
                 recipes, insurance ...): its dev half (50), dev2 (40, written at stop 32 once pages of
@@ -146,6 +148,7 @@ VAULTS = (
     "nomad",
     "pilgrim",
     "voyager",
+    "trekker",
 )
 KORQUAD_SEEDS = (13, 7, 21, 42)
 # --spread: how the judge's choice of seed moves KorQuAD's numbers. First run at stop 30; the first
