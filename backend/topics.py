@@ -15,7 +15,7 @@ added beside it, each chosen on a development half of the far-off bank (tests/da
 many answer one of that half's questions outright, so the half no longer measures them, while the
 test halves, never used to choose, do. Which half chose which page, and the pages left out because they
 refused an answerable question or moved only the questions they were written from, is in
-bench/HISTORY.md (stops 29, 32, 33).
+bench/HISTORY.md (stops 29, 32, 33, 34).
 
 Subjects people keep notes about themselves (pets, plants, hobbies, cars, work, parenting,
 programming) have a topic line but no passage, so a note on them is not held against a page on the
@@ -349,6 +349,15 @@ BACKGROUND: tuple[str, ...] = (
         "커피 찌꺼기를 넣어 두면 빠지고, 옷에 묻은 얼룩은 마르기 전에 찬물로 두드려 뺀다."
     ),
     (
+        "집 벌레와 물린 자국: 바퀴벌레는 먹이형 살충제를 싱크대 밑 틈새에 두고, 초파리는 식초와 주방세제를 섞은 "
+        "트랩으로 잡는다. 빈대나 벼룩, 모기에 물려 가려우면 긁지 말고 찬물로 씻은 뒤 가려움 연고나 항히스타민제를 "
+        "쓴다. 심하면 방역 업체를 부른다."
+    ),
+    (
+        "전기요금 아끼기: 에어컨은 희망 온도를 26도쯤에 맞추고 선풍기와 같이 틀며, 자주 껐다 켜지 않는다. 여름에는 "
+        "누진 구간을 넘지 않게 사용량을 보고, 쓰지 않는 가전은 플러그를 뽑아 대기전력을 막는다."
+    ),
+    (
         "빨래와 옷 관리: 세탁 라벨을 먼저 확인한다. 패딩은 중성세제를 풀어 울 코스로 빨고 탈수는 약하게 한 뒤 "
         "건조기에서 테니스공과 함께 돌리거나 말린 뒤 두드려 부풀린다. 니트는 손세탁해 뉘어서 말리고, 흰 옷은 따로 "
         "빤다."
@@ -378,7 +387,15 @@ BACKGROUND: tuple[str, ...] = (
         "dates, award winners and celebrity news."
     ),
     "책 추천: 올해 많이 읽힌 소설과 에세이, 작가의 신작, 독서 모임에서 함께 읽기 좋은 책. 시집과 고전 문학 입문서.",
+    (
+        "한국어 맞춤법과 띄어쓰기: '되'와 '돼'는 '되어'를 넣어 말이 되면 '돼'를 쓴다. '안'은 '아니'의 준말이고 '않'은 "
+        "'아니하'의 준말이다. 존댓말과 반말, 표준어와 사투리, 외래어 표기법."
+    ),
     "게임 공략: 온라인 게임의 캐릭터 육성, 아이템 조합, 챔피언 티어 정리. 콘솔 게임의 보스 공략과 숨겨진 요소.",
+    (
+        "보드게임과 바둑: 바둑은 흑과 백이 번갈아 돌을 놓아 집을 더 많이 차지하면 이긴다. 장기와 체스의 규칙, 요즘 "
+        "유행하는 보드게임 추천과 여럿이 하기 좋은 파티 게임."
+    ),
     (
         "한국사 정리: 고조선, 삼국시대, 통일신라, 고려, 조선의 건국과 주요 사건. 임진왜란, 병자호란, "
         "일제강점기와 광복, 역사 인물 세종대왕과 이순신."
@@ -388,12 +405,26 @@ BACKGROUND: tuple[str, ...] = (
         "revolution; countries, capitals, rivers and mountains."
     ),
     (
+        "World records and facts: Mount Everest is the tallest mountain at 8,849 m, the Burj Khalifa in Dubai the "
+        "tallest building at 828 m and the Nile the longest river. Time zones, how many players a team fields, famous "
+        "paintings and who made them."
+    ),
+    (
         "과학 상식: 물은 100도에서 끓고, 빛은 1초에 약 30만 km를 간다. 지구는 태양 주위를 1년에 한 바퀴 돈다. "
         "블랙홀, 행성, 별자리와 우주 탐사, 유전자와 화학 반응."
     ),
     (
         "Science explained: gravity, atoms, evolution, the solar system and how stars are born and die; "
         "physics and chemistry homework help."
+    ),
+    (
+        "우주와 천문 상식: 달까지의 거리는 약 38만 km, 태양까지는 1억 5천만 km다. 국제우주정거장은 90분마다 지구를 한 "
+        "바퀴 돌고, 우주비행사는 벽에 묶은 침낭에서 잔다. 블랙홀은 중력이 너무 강해 빛도 빠져나오지 못한다."
+    ),
+    (
+        "동물과 곤충의 한살이: 나비는 알, 애벌레, 번데기를 거쳐 어른벌레가 되고, 개구리는 올챙이에서 자란다. 코끼리와 "
+        "기린은 하루에 몇 시간만 자고, 곰과 다람쥐는 겨울잠을 잔다. 철새는 가을에 따뜻한 남쪽으로 날아가고, 연어는 "
+        "태어난 강으로 돌아와 알을 낳는다."
     ),
     "수학 문제 풀이: 이차방정식의 근의 공식, 미분과 적분, 확률과 통계. 예제와 함께 단계별로 푼다.",
     "정치와 경제 뉴스: 대통령 선거와 국회, 정당 지지율. 환율, 물가 상승률, 기준금리 인상과 경기 전망, 국제 유가.",
@@ -402,10 +433,23 @@ BACKGROUND: tuple[str, ...] = (
         "News and law: elections, government policy, inflation and interest rates; tenant rights, contracts, "
         "divorce, wills and traffic fines explained."
     ),
+    (
+        "층간소음과 이웃 민원: 먼저 관리사무소를 통해 알리고, 해결되지 않으면 이웃사이센터에 상담과 소음 측정을 "
+        "신청한다. 불법 주차, 쓰레기 무단 투기, 도로 파손은 안전신문고 앱이나 120 콜센터로 신고한다."
+    ),
+    (
+        "관공서 서류와 과태료: 주민등록등본과 가족관계증명서는 정부24에서 바로 뗄 수 있고, 인감증명서는 신분증을 "
+        "가지고 주민센터에 가야 한다. 여권은 구청 여권과에서 사진 한 장과 신분증으로 재발급한다. 과태료와 범칙금은 "
+        "기한 안에 내면 깎아 주고, 늦으면 가산금이 붙는다."
+    ),
     "연애와 인간관계 상담: 썸과 고백, 데이트 장소, 연인과의 다툼, 친구와 멀어졌을 때, 가족 갈등.",
     "결혼식 준비와 경조사: 예식장 예약, 축의금 액수, 돌잔치, 장례식 예절과 조의금.",
     "명절과 기념일: 설날과 추석 차례상, 세배, 한복. 생일과 크리스마스 선물 추천, 발렌타인데이.",
     "Family and relationships: dating advice, parenting tips, planning a wedding, gifts for birthdays and holidays.",
+    (
+        "Etiquette and speeches: how to decline an invitation politely, write a thank-you card, give a toast at a "
+        "year-end party or a short wedding speech, and what to wear to a funeral."
+    ),
     "종교와 철학: 불교와 기독교의 가르침, 명상하는 법, 삶의 의미에 대한 철학자들의 생각.",
     "해외여행 준비: 여권과 비자, 항공권과 호텔 예약, 환전과 여행자 보험, 유명 관광지와 현지 맛집.",
     (
@@ -417,5 +461,9 @@ BACKGROUND: tuple[str, ...] = (
     (
         "Travel guide: the top sights, where to stay, how to get around, local food to try and the best time "
         "of year to visit."
+    ),
+    (
+        "Travel health: beat jet lag by moving meals and sleep to the new time zone, get daylight in the morning and "
+        "avoid long naps; pack sunscreen, insect repellent and any prescriptions."
     ),
 )
