@@ -29,6 +29,9 @@ Sets (each with the Docker note in the corpus where it is a vault):
   vault-dev6    tests/data/vaults/dev6: an English sailing note asked in Korean, a VPN guide asked with
                 compounds spaced otherwise, a used-laptop purchase, a workshop plan; written at stop 33
                 after vault-voyager's first run                                            (chooses)
+  vault-dev7    tests/data/vaults/dev7: an English pine-bookshelf note asked in Korean, an office-supplies
+                procedure asked in everyday words, Python logging, a piano log; written at stop 34 after
+                vault-trekker's first run                                                  (chooses)
   vault-dev+english  vault-dev's notes and one English note of crossdev (its runbook), with the
                 questions of both about them                                             (chooses)
   vault-dev+code  vault-dev's notes and a Korean note of long code blocks (generated), with
@@ -120,7 +123,7 @@ FIT_SETS = ("vault-dev", "korquad-13", "korquad-7")
 # the sets that may choose a constant: --misses lists their questions, never a frozen set's
 CHOOSING_SETS = (
     "vault-dev", "vault-crossdev", "vault-dev2", "vault-docker", "vault-crossdev2", "vault-dev+english",
-    "vault-dev+code", "devset", "vault-dev3", "vault-dev4", "vault-dev5", "vault-dev6",
+    "vault-dev+code", "devset", "vault-dev3", "vault-dev4", "vault-dev5", "vault-dev6", "vault-dev7",
 )  # fmt: skip
 VAULTS = (
     "dev",
@@ -132,6 +135,7 @@ VAULTS = (
     "dev4",
     "dev5",
     "dev6",
+    "dev7",
     "test",
     "everyday",
     "mixed",
