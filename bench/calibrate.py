@@ -71,6 +71,8 @@ Sets (each with the Docker note in the corpus where it is a vault):
                 nori analyzer, an English beekeeping note; written before stop 33's changes (reported only)
   vault-trekker tests/data/vaults/trekker: calligraphy practice, a stock-count procedure, SQLite's WAL
                 mode and backups, an English chair restoration; written before stop 34's changes (reported only)
+  vault-drifter tests/data/vaults/drifter: moving a domain's DNS, a wheel-pottery class, an annual-budget
+                procedure, an English Iceland road trip; written before stop 35's changes (reported only)
   devset        tests/data/devset.json over corpus/, as it is                              (reported only)
   far-off bank  tests/data/far_off.json: 330 far-off questions asked of every vault (weather,
                 recipes, insurance ...): its dev half (50), dev2 (40, written at stop 32 once pages of
@@ -155,6 +157,7 @@ VAULTS = (
     "pilgrim",
     "voyager",
     "trekker",
+    "drifter",
 )
 KORQUAD_SEEDS = (13, 7, 21, 42)
 # --spread: how the judge's choice of seed moves KorQuAD's numbers. First run at stop 30; the first
