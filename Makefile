@@ -80,6 +80,7 @@ lint: install-dev
 bench: install-dev model
 	$(PY) -m bench.backends
 	$(PY) -m bench.openvino
+	$(PY) -m bench.quantization
 	$(PY) -m bench.latency
 	$(PY) -m bench.calibrate
 	$(PY) -m bench.conversation

@@ -15,7 +15,7 @@ import numpy as np
 from backend.bundled_model import build_bundled_model
 from backend.chunking import normalize_text
 from backend.errors import ModelUnavailableError
-from backend.onnx_export import export_onnx, onnx_path
+from backend.onnx_export import LABELS, export_onnx, onnx_path
 from backend.priority import background_priority
 from backend.settings import BUNDLED_MODEL, Settings
 
@@ -163,7 +163,7 @@ class OnnxEmbedder:
         threads: int = 1,
     ) -> None:
         engine = "onnx" if runtime == "onnxruntime" else runtime  # part of the name an index is built under
-        self.name = f"{BUNDLED_MODEL} ({engine} {precision})"
+        self.name = f"{BUNDLED_MODEL} ({engine} {LABELS[precision]})"
         self._file = onnx_path(model_dir, precision)
         self._tokenizer_file = model_dir / "tokenizer.json"
         self._runtime = runtime

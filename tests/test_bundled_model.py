@@ -1,3 +1,4 @@
+import json
 import struct
 import sys
 
@@ -106,3 +107,17 @@ def test_a_question_the_model_fails_on_raises_instead_of_hanging(tmp_path):
     with pytest.raises(AttributeError):
         future.result(timeout=10)
     assert embedder._queued == 0
+
+
+def test_an_export_of_another_int8_kind_is_made_again(tmp_path):
+    """An index built before the 7-bit weights is re-embedded under the new name, and the model
+    folder it came from is exported again rather than trusted for its marker alone."""
+    from backend.embedding import OnnxEmbedder
+    from backend.onnx_export import INT8, MARKER, _exported
+
+    assert not _exported(tmp_path)  # nothing exported yet
+    (tmp_path / MARKER).write_text('{"from": "multilingual-e5-small", "int8": "dynamic, per channel"}')
+    assert not _exported(tmp_path)  # the 8-bit export of stops 1-34
+    (tmp_path / MARKER).write_text(json.dumps({"from": "multilingual-e5-small", "int8": INT8}))
+    assert _exported(tmp_path)
+    assert OnnxEmbedder(tmp_path, "int8").name.endswith("(onnx int8 7-bit)")
