@@ -106,9 +106,9 @@ def compare(engines: dict[str, Engine], questions: list[str], paragraphs: list[s
         p50 = statistics.median(times[name])
         line = f"  {name:30s} query p50 {p50:6.2f} ms"
         if name != "fp32":
-            queries = (np.stack(vectors[name]) * reference).sum(axis=1)
-            texts_ = (passages[name] * passages["fp32"]).sum(axis=1)
-            line += f"  questions {summary(queries)}  paragraphs {summary(texts_)}"
+            asked = (np.stack(vectors[name]) * reference).sum(axis=1)
+            written = (passages[name] * passages["fp32"]).sum(axis=1)
+            line += f"  questions {summary(asked)}  paragraphs {summary(written)}"
         print(line)
     fp32, shipped = statistics.median(times["fp32"]), statistics.median(times["int8, 7-bit weights (shipped)"])
     if not 1.0 < fp32 / shipped < 4.0:
